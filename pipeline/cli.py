@@ -1,0 +1,160 @@
+"""The `plenary` command line."""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from . import __version__
+from .errors import InputError
+from .ingest import DEFAULT_MAX_BYTES, slug
+from .run import Reporter, Settings
+
+CODEBOOK_HELP = "Codebook YAML (default: codebooks/vcfse-action-plan.yaml, the four action headings)."
+
+
+class ClickReporter(Reporter):
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+
+    def stage(self, name: str) -> None:
+        if not self.quiet:
+            click.echo(f"· {name}", err=True)
+
+    @contextlib.contextmanager
+    def bar(self, label: str, total: int) -> Iterator:
+        if self.quiet or total == 0:
+            yield lambda n: None
+            return
+        with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
+            yield bar.update
+
+
+class PlenaryGroup(click.Group):
+    """Turns the tool's own input errors into one clear line and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            click.echo(f"plenary: error: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=PlenaryGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="plenary")
+def main():
+    """Plenary: turn many people's notes into ranked themes and a draft action plan, offline.
+
+    \b
+    Start with:  plenary run            (the bundled demo corpora)
+                 plenary run notes.md   (your own notes)
+    """
+
+
+def _settings(codebook, event, themes, seed, threshold, keep_going, text_column, max_mb) -> Settings:
+    return Settings(codebook=codebook, event=event, n_themes=themes, seed=seed, threshold=threshold,
+                    keep_going=keep_going, text_column=text_column, max_bytes=int(max_mb * 1024 * 1024))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--codebook", "-c", type=click.Path(path_type=Path), help=CODEBOOK_HELP)
+@click.option("--out", "-o", type=click.Path(path_type=Path),
+              help="Output folder (default: outputs/<run-name>/). Replaced only when the run succeeds.")
+@click.option("--name", help="Run name (default: from --event, the single input file, or 'bundled-corpora').")
+@click.option("--event", help="Event name for every statement (default: each file's name).")
+@click.option("--themes", type=click.IntRange(2, 200), help="Number of themes (default: about sqrt(statements/2)).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed for clustering.")
+@click.option("--threshold", type=click.FloatRange(-1, 1), default=0.35, show_default=True,
+              help="Score a statement must reach to take a code (a code's own 'threshold' wins).")
+@click.option("--text-column", help="Column holding the statements in CSV/JSONL input (default: 'text').")
+@click.option("--max-mb", type=click.FloatRange(0.001), default=DEFAULT_MAX_BYTES / 1024 / 1024, show_default=True,
+              help="Refuse input files larger than this.")
+@click.option("--keep-going", is_flag=True, help="Analyse the files that could be read even if some could not.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+def run(paths, codebook, out, name, event, themes, seed, threshold, text_column, max_mb, keep_going, quiet):
+    """Analyse notes: themes, codes, ranking and a draft action plan.
+
+    PATHS are notes files (.txt, .md, .csv, .jsonl) or folders of them. With no
+    PATHS the bundled demo corpora are analysed. Writes segments.jsonl,
+    themes.json, recommendations.json/.md, summary.md, report.html, ingest.json
+    and run.json into the output folder.
+    """
+    from .report import write_run
+    from .run import run_pipeline
+
+    settings = _settings(codebook, event, themes, seed, threshold, keep_going, text_column, max_mb)
+    if name is None:
+        name = slug(event) if event else (slug(paths[0].name) if len(paths) == 1 else
+                                          "bundled-corpora" if not paths else "notes")
+    out = out or Path("outputs") / name
+    result = run_pipeline(paths, settings, reporter=ClickReporter(quiet))
+    write_run(result, out, name=name)
+    for failure in result.failures:
+        click.echo(f"plenary: skipped: {failure}", err=True)
+    themes_n = sum(1 for t in result.themes if not t.is_unclustered)
+    recs = sum(len(p.recommendations) for p in result.plans)
+    click.echo(f"{len(result.segments)} statements, {themes_n} themes, {recs} recommendations "
+               f"→ {out / 'report.html'}")
+    if result.failures:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--codebook", "-c", type=click.Path(path_type=Path), help=CODEBOOK_HELP)
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="Output JSONL file.")
+@click.option("--threshold", type=click.FloatRange(-1, 1), default=0.35, show_default=True,
+              help="Score a statement must reach to take a code.")
+@click.option("--text-column", help="Column holding the statements in CSV/JSONL input (default: 'text').")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+def code(input_path, codebook, out, threshold, text_column, quiet):
+    """Code statements against a codebook, one output line per input item.
+
+    INPUT is JSONL with {"id", "text"} per line, a CSV, or any notes file.
+    Each output line is {"id", "text", "codes": [{"code", "score"}], "primary",
+    "nearest"}, in input order; "codes" is empty when no code clears its
+    threshold, and "nearest" still names the closest code and its score.
+    """
+    from .codebook import load_codebook
+    from .coding import CodebookCoder
+    from .embed import Embedder
+    from .ingest import ingest_file
+
+    reporter = ClickReporter(quiet)
+    book = load_codebook(codebook)
+    segments, _ = ingest_file(input_path, text_column=text_column)
+    embedder = Embedder()
+    with reporter.bar("Embedding statements", len(segments)) as advance:
+        vectors = embedder.encode([s.text for s in segments], progress=advance)
+    CodebookCoder(embedder, threshold=threshold).fit(book).transform(segments, vectors)
+    rows = [{"id": s.id, "text": s.text, "codes": [{"code": c.code, "score": c.score} for c in s.codes],
+             "primary": s.primary, "nearest": {"code": s.nearest.code, "score": s.nearest.score}}
+            for s in segments]
+    _write_jsonl_atomic(out, rows)
+    coded = sum(1 for r in rows if r["codes"])
+    click.echo(f"{len(rows)} statements coded ({coded} with a code, {len(rows) - coded} uncoded) → {out}")
+
+
+def _write_jsonl_atomic(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+if __name__ == "__main__":
+    main()

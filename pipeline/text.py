@@ -1,0 +1,59 @@
+"""Shared spaCy helpers: one blank English pipeline for sentences, tokens and lemmas.
+
+A blank pipeline with lookup lemmas is enough here and is fast; the statistical
+models would cost seconds per run on an ordinary laptop.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
+
+# the lookup table maps these plural-looking nouns to Latin singulars nobody writes
+LEMMA_FIXES = {"agendum": "agenda", "datum": "data", "criterion": "criteria"}
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+
+
+@lru_cache(maxsize=1)
+def nlp() -> spacy.language.Language:
+    pipe = spacy.blank("en")
+    pipe.add_pipe("sentencizer")
+    pipe.add_pipe("lemmatizer", config={"mode": "lookup"})
+    pipe.initialize()
+    pipe.add_pipe("plenary_lemma_fixes", after="lemmatizer")
+    return pipe
+
+
+@spacy.Language.component("plenary_lemma_fixes")
+def _lemma_fixes(doc):
+    for tok in doc:
+        fixed = LEMMA_FIXES.get(tok.lemma_.lower())
+        if fixed:
+            tok.lemma_ = fixed
+    return doc
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """Split prose into sentences; returns (char offset, sentence) pairs."""
+    doc = nlp()(text)
+    return [(s.start_char, s.text.strip()) for s in doc.sents if s.text.strip()]
+
+
+def lemma(word: str) -> str:
+    doc = nlp().make_doc(word.lower())
+    nlp().get_pipe("lemmatizer")(doc)
+    return LEMMA_FIXES.get(doc[0].lemma_, doc[0].lemma_) if len(doc) else word.lower()
+
+
+def word_count(text: str) -> int:
+    return len(WORD_RE.findall(text))
+
+
+def is_stop(word: str) -> bool:
+    return word.lower() in STOP_WORDS
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
