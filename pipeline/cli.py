@@ -156,5 +156,11 @@ def _write_jsonl_atomic(path: Path, rows: list[dict]) -> None:
         raise
 
 
+# Command groups that live in their own modules (each keeps heavy imports inside its commands).
+from . import cli_compare, cli_research, cli_serve  # noqa: E402
+
+for _module in (cli_research, cli_compare, cli_serve):
+    _module.register(main)
+
 if __name__ == "__main__":
     main()

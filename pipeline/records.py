@@ -50,6 +50,20 @@ class Segment:
 
 
 @dataclass
+class Event:
+    """A named gathering (assembly, panel, consultation) whose documents are analysed together."""
+
+    name: str
+    date: str | None = None  # ISO date or year, as given
+    place: str | None = None
+    type: str | None = None  # assembly | workshop | panel | interview | consultation | survey ...
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class CodeAssignment:
     code: str
     score: float

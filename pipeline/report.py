@@ -23,6 +23,7 @@ from . import __version__
 from .rank import FORMULA, WEIGHTS
 from .records import HeadingPlan, Segment, Theme
 from .run import RunResult, settings_dict
+from .themes import theme_centres
 
 OUTPUT_FILES = ("segments.jsonl", "themes.json", "recommendations.json", "recommendations.md", "summary.md",
                 "report.html", "ingest.json", "run.json")
@@ -44,7 +45,7 @@ def segment_record(seg: Segment) -> dict[str, Any]:
     }
 
 
-def theme_record(theme: Theme, by_id: dict[str, Segment]) -> dict[str, Any]:
+def theme_record(theme: Theme, by_id: dict[str, Segment], centre=None) -> dict[str, Any]:
     return {
         "id": theme.id, "label": theme.label, "keywords": theme.keywords, "size": theme.size,
         "rank": theme.rank or None, "score": theme.score, "components": theme.components,
@@ -52,6 +53,8 @@ def theme_record(theme: Theme, by_id: dict[str, Segment]) -> dict[str, Any]:
         "quotes": [{"id": q, "text": by_id[q].text, "source": by_id[q].source, "line": by_id[q].line_start}
                    for q in theme.quotes],
         "segments": theme.segments,
+        # the theme's mean statement vector, so separate runs can match "the same theme" later
+        "centroid": [round(float(x), 5) for x in centre] if centre is not None else None,
     }
 
 
@@ -92,6 +95,7 @@ def run_record(result: RunResult, name: str) -> dict[str, Any]:
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "plenary": __version__,
         "inputs": result.inputs,
+        "events": [e.to_dict() for e in result.events],
         "settings": settings_dict(result.settings),
         "model": result.model_id,
         "versions": versions(),
@@ -99,6 +103,7 @@ def run_record(result: RunResult, name: str) -> dict[str, Any]:
                      "version": result.codebook.version, "sha256": result.codebook.sha256},
         "counts": {
             "documents": len(result.reports), "segments": len(result.segments), "themes": len(themes),
+            "events": len({s.event for s in result.segments}),
             "unclustered": unclustered,
             "dropped_lines": sum(len(r.dropped) for r in result.reports),
             "codes": code_counts(result),
@@ -219,8 +224,9 @@ def write_run(result: RunResult, out_dir: str | Path, name: str | None = None) -
         record = run_record(result, name)
         with jsonlines.open(tmp / "segments.jsonl", "w") as w:
             w.write_all(segment_record(s) for s in result.segments)
-        _dump(tmp / "themes.json", {"ranking": {"formula": FORMULA, "weights": WEIGHTS},
-                                    "themes": [theme_record(t, by_id) for t in result.themes]})
+        centres = theme_centres(result.themes, result.segments, result.vectors)
+        _dump(tmp / "themes.json", {"ranking": {"formula": FORMULA, "weights": WEIGHTS}, "model": result.model_id,
+                                    "themes": [theme_record(t, by_id, centres.get(t.id)) for t in result.themes]})
         _dump(tmp / "recommendations.json", {"headings": [plan_record(p) for p in result.plans]})
         _dump(tmp / "ingest.json", {"files": [r.to_dict() for r in result.reports],
                                     "failed": [{"path": f.path, "error": str(f)} for f in result.failures]})

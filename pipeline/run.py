@@ -20,7 +20,7 @@ from .errors import InputError
 from .ingest import DEFAULT_MAX_BYTES, ingest
 from .rank import rank_themes
 from .recommend import RecommendationDrafter
-from .records import HeadingPlan, IngestReport, Segment, Theme
+from .records import Event, HeadingPlan, IngestReport, Segment, Theme
 from .themes import KMeansClusterer, ThemeFinder
 
 BUNDLED_CORPORA = Path(__file__).resolve().parent.parent / "corpora"
@@ -54,6 +54,7 @@ class RunResult:
     model_id: str
     timings: dict[str, float] = field(default_factory=dict)
     embed_stats: dict[str, int] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
 
 
 class Reporter:
@@ -133,7 +134,18 @@ def run_pipeline(paths: Sequence[str | Path], settings: Settings | None = None,
 
     return RunResult(settings=settings, inputs=inputs, codebook=codebook, segments=segments, vectors=vectors,
                      themes=themes, plans=plans, reports=ingested.reports, failures=ingested.failures,
-                     model_id=embedder.model_id, timings=timer.timings, embed_stats=dict(embedder.stats))
+                     model_id=embedder.model_id, timings=timer.timings, embed_stats=dict(embedder.stats),
+                     events=events_of(segments))
+
+
+def events_of(segments: Sequence[Segment]) -> list[Event]:
+    """The events in a run, in order of first appearance, with the documents each came from."""
+    events: dict[str, Event] = {}
+    for seg in segments:
+        event = events.setdefault(seg.event, Event(name=seg.event))
+        if seg.source not in event.sources:
+            event.sources.append(seg.source)
+    return list(events.values())
 
 
 def settings_dict(settings: Settings) -> dict:

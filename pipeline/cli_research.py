@@ -1,0 +1,8 @@
+"""Researcher commands: codebook, eval, suggest, export (REFI-QDA)."""
+from __future__ import annotations
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the `plenary` group."""
