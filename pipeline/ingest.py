@@ -277,6 +277,13 @@ def parse_notes(text: str, source: str, event: str) -> tuple[list[Segment], Inge
         if heading not in report.sections and mode is None:
             report.sections.append(heading)
 
+    def set_question(text: str):
+        nonlocal question, prompt
+        question, prompt = text, None
+        parents.clear()
+        if text not in report.questions:
+            report.questions.append(text)
+
     def add(block: _Block, body: str, kind: str, line: int, end: int, sid: str, parent: Segment | None):
         seg = Segment(
             id=sid, text=body, source=source, line_start=line, line_end=end, event=event,
@@ -291,7 +298,10 @@ def parse_notes(text: str, source: str, event: str) -> tuple[list[Segment], Inge
         nonlocal question, prompt, mode
         body = block.text
         if block.kind == "heading":
-            set_heading(block.level, body)
+            if body.endswith("?") and not WORKSHOP_RE.match(body):
+                set_question(body)  # "## What would help?" is a prompt the bullets answer
+            else:
+                set_heading(block.level, body)
             return
         if block.kind == "table":
             cells = [T.normalise_space(c) for c in block.lines[0][1].split("\t")]
@@ -334,11 +344,7 @@ def parse_notes(text: str, source: str, event: str) -> tuple[list[Segment], Inge
                 set_heading(level, body)
                 return
             if body.endswith("?") and T.word_count(body) <= 30 and mode is None and not WORKSHOP_RE.match(body):
-                question = body
-                prompt = None
-                parents.clear()
-                if body not in report.questions:
-                    report.questions.append(body)
+                set_question(body)
                 return
             if mode == "roster" and T.word_count(body) < 15:
                 drop(block, "roster")

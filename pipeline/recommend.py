@@ -42,7 +42,7 @@ NEED_RE = re.compile(r"^(there\s+(is|was)\s+an?\s+(real\s+|clear\s+|urgent\s+)?n
 DISCOURSE_RE = re.compile(r"^(in addition|also|however|therefore|equally|finally|further|furthermore|overall|"
                           r"ultimately|again|instead|as such|in particular|in practice|in short)\s*,\s*", re.I)
 THERE_NEEDS_RE = re.compile(r"^there\s+(needs|need|has|have)\s+to\s+be\s+(?P<rest>.+)$", re.I)
-COMPARATIVE_RE = re.compile(r"^(more|better|greater|improved|increased|stronger|genuine|proper|longer[- ]term|"
+COMPARATIVE_RE = re.compile(r"^(more|better|greater|improved|stronger|genuine|proper|longer[- ]term|"
                             r"sustainable|fairer|effective)\b", re.I)
 # wording that proposes a change wherever it appears, in notes or in report prose
 STRONG_PROPOSAL_RE = re.compile(

@@ -133,6 +133,12 @@ def diverse_quotes(ids: Sequence[str], vectors: np.ndarray, centre: np.ndarray, 
             break
         chosen.append(best)
         candidates.remove(best)
+    # a theme of near-copies still shows three quotes, but never the same words twice
+    for i in sorted(candidates, key=lambda i: -relevance[i]):
+        if len(chosen) >= min(3, n):
+            break
+        if all(texts[i].strip().lower() != texts[j].strip().lower() for j in chosen):
+            chosen.append(i)
     return [ids[i] for i in chosen]
 
 
@@ -186,9 +192,6 @@ class ThemeFinder:
         if len(rest):
             themes.append(Theme(id=UNCLUSTERED, label="Unclustered statements", keywords=[],
                                 segments=[segments[i].id for i in rest], quotes=[]))
-        for theme in themes:
-            for sid in theme.segments:
-                pass
         by_id = {s.id: s for s in segments}
         for theme in themes:
             for sid in theme.segments:

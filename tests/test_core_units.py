@@ -1,0 +1,241 @@
+"""Unit tests of the default codebook, coding, themes, ranking and drafting, on small fakes."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fakes import FakeEmbedder
+from pipeline.codebook import load_codebook, parse_codebook
+from pipeline.coding import CodebookCoder, theme_codes
+from pipeline.embed import MODELS, ModelSpec, verify_weights
+from pipeline.errors import InputError
+from pipeline.rank import rank_themes
+from pipeline.recommend import RecommendationDrafter, draft_action, is_proposal
+from pipeline.records import CodeAssignment, Segment
+from pipeline.themes import ThemeFinder, KMeansClusterer, diverse_quotes
+
+BOOK = """\
+name: test
+codes:
+  - id: funding
+    label: Funding
+    heading: More resources
+    description: money grants budgets
+    examples: [more money for grants, budgets were cut]
+    keywords: [grant]
+  - id: partnership
+    label: Partnership
+    heading: Work together
+    description: partners meet and talk together
+    examples: [partners should meet and talk]
+"""
+
+
+def seg(i, text, **kw):
+    return Segment(id=f"doc:{i}", text=text, source="doc.txt", line_start=i, line_end=i, event="e", **kw)
+
+
+# ---------------------------------------------------------------- codebook
+def test_default_codebook_has_the_four_action_headings():
+    book = load_codebook()
+    assert [c.id for c in book.codes] == ["partnership", "funding", "culture_change", "representation"]
+    assert [c.heading for c in book.codes] == ["Improve partnership and communication",
+                                               "More resources and better support", "Culture change",
+                                               "Better representation"]
+    assert all(len(c.examples) >= 3 and len(c.description) > 100 for c in book.codes)
+
+
+@pytest.mark.parametrize("text, line, field, words", [
+    ("codes:\n  - id: a\n    label: A\n    description: d\n    colour: red\n", 5, "colour", "unknown key"),
+    ("codes:\n  - id: a\n    label: A\n    description: d\n  - id: a\n    label: B\n    description: e\n", 5, "id",
+     "duplicate code id"),
+    ("codes:\n  - id: a\n    label: A\n", 2, "description", "missing required field"),
+    ("codes:\n  - id: a\n    label: [A\n", 4, None, "YAML error"),
+    ("name: x\nname: y\ncodes: []\n", 2, "name", "appears twice"),
+])
+def test_invalid_codebook_names_line_and_field(text, line, field, words):
+    with pytest.raises(InputError) as err:
+        parse_codebook(text, "book.yaml")
+    assert err.value.line == line and err.value.field == field
+    assert words in str(err.value) and "book.yaml" in str(err.value)
+
+
+def test_codebook_cycle_in_parent_is_refused():
+    text = ("codes:\n  - id: a\n    label: A\n    description: d\n    parent: b\n"
+            "  - id: b\n    label: B\n    description: e\n    parent: a\n")
+    with pytest.raises(InputError, match="cycle"):
+        parse_codebook(text)
+
+
+# ---------------------------------------------------------------- coding
+@pytest.fixture()
+def coder():
+    return CodebookCoder(FakeEmbedder(), threshold=0.5).fit(parse_codebook(BOOK))
+
+
+def code_all(coder, texts):
+    segments = [seg(i, t) for i, t in enumerate(texts)]
+    vectors = coder.embedder.encode(texts)
+    return coder.transform(segments, vectors)
+
+
+def test_statement_below_threshold_is_uncoded_but_keeps_its_nearest_code(coder):
+    coded, uncoded = code_all(coder, ["more money for grants please", "the weather was sunny"])
+    assert coded.primary == "funding" and coded.codes[0].score >= 0.5
+    assert uncoded.codes == [] and uncoded.primary is None
+    assert uncoded.nearest is not None and uncoded.nearest.score < 0.5
+
+
+def test_codes_are_best_first_and_may_be_several(coder):
+    (s,) = code_all(coder, ["partners should meet and talk about money for grants"])
+    scores = [c.score for c in s.codes]
+    assert scores == sorted(scores, reverse=True)
+    assert {c.code for c in s.codes} <= {"funding", "partnership"}
+
+
+def test_a_persons_code_always_wins(coder):
+    s = seg(1, "more money for grants", codes=[CodeAssignment("partnership", 1.0, by="person")])
+    coder.transform([s], coder.embedder.encode([s.text]))
+    assert [(c.code, c.by) for c in s.codes] == [("partnership", "person")]
+
+
+def test_theme_codes_come_from_its_statements():
+    from pipeline.records import Theme
+
+    segs = [seg(1, "a", codes=[CodeAssignment("funding", 0.6)]),
+            seg(2, "b", codes=[CodeAssignment("funding", 0.7), CodeAssignment("partnership", 0.5)]),
+            seg(3, "c")]
+    theme = Theme(id="t", label="x", keywords=[], segments=[s.id for s in segs], quotes=[])
+    codes = theme_codes(theme, {s.id: s for s in segs})
+    assert [c.code for c in codes] == ["funding", "partnership"]
+    assert codes[0].score == pytest.approx(2 / 3, abs=1e-3)
+
+
+# ---------------------------------------------------------------- themes and ranking
+TOPICS = [
+    "funding grants money budget cuts {}", "young people school education youth {}",
+    "language barriers interpreters translation {}", "police stop search racism {}",
+]
+
+
+FILLERS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+
+
+def themed_corpus(n_per=8):
+    texts = [t.format(f"{FILLERS[i]} {FILLERS[(i + 3) % 10]}") for t in TOPICS for i in range(n_per)]
+    return [seg(i, t) for i, t in enumerate(texts)], FakeEmbedder().encode(texts)
+
+
+def test_every_statement_lands_in_a_theme_or_unclustered_and_run_is_deterministic():
+    segments, vectors = themed_corpus()
+    finder = ThemeFinder(clusterer=KMeansClusterer(4, seed=3))
+    themes = finder.fit(segments, vectors)
+    members = [sid for t in themes for sid in t.segments]
+    assert sorted(members) == sorted(s.id for s in segments)
+    again = ThemeFinder(clusterer=KMeansClusterer(4, seed=3)).fit(segments, vectors)
+    assert [(t.id, t.segments, t.label) for t in themes] == [(t.id, t.segments, t.label) for t in again]
+    assert all(s.theme for s in segments)
+
+
+def test_themes_have_labels_keywords_and_three_to_five_quotes():
+    segments, vectors = themed_corpus()
+    for theme in ThemeFinder(clusterer=KMeansClusterer(4)).fit(segments, vectors):
+        if theme.is_unclustered:
+            continue
+        assert theme.label and theme.keywords
+        assert 3 <= len(theme.quotes) <= 5 and set(theme.quotes) <= set(theme.segments)
+
+
+def test_quotes_are_not_near_copies():
+    texts = ["same words here"] * 4 + ["other words entirely", "third different thing"]
+    vectors = FakeEmbedder().encode(texts)
+    centre = vectors.mean(axis=0)
+    ids = [f"s{i}" for i in range(len(texts))]
+    quotes = diverse_quotes(ids, vectors, centre / np.linalg.norm(centre), texts, n=5)
+    picked = [ids.index(q) for q in quotes]
+    sims = [float(vectors[a] @ vectors[b]) for a in picked for b in picked if a < b]
+    assert max(sims) < 0.9
+
+
+def test_far_statements_go_to_an_explicit_unclustered_group():
+    segments, vectors = themed_corpus()
+    odd = seg(999, "completely unrelated zebra xylophone")
+    themes = ThemeFinder(clusterer=KMeansClusterer(4), min_similarity=0.5).fit(
+        segments + [odd], np.vstack([vectors, FakeEmbedder().encode([odd.text])]))
+    assert themes[-1].is_unclustered and odd.id in themes[-1].segments
+
+
+def test_ranking_writes_its_components_and_orders_by_score():
+    segments, vectors = themed_corpus()
+    themes = rank_themes(ThemeFinder(clusterer=KMeansClusterer(4)).fit(segments, vectors), segments)
+    ranked = [t for t in themes if not t.is_unclustered]
+    assert [t.rank for t in ranked] == list(range(1, len(ranked) + 1))
+    assert [t.score for t in ranked] == sorted((t.score for t in ranked), reverse=True)
+    for t in ranked:
+        c = t.components
+        assert t.score == pytest.approx(0.5 * c["support"] + 0.3 * c["breadth"] + 0.2 * c["fit"], abs=1e-3)
+
+
+# ---------------------------------------------------------------- recommendations
+@pytest.mark.parametrize("statement, action", [
+    ("Need more mentors in schools for BAME young people", "Provide more mentors in schools for BAME young people"),
+    ("Funders should have unconscious bias training", "Ensure funders have unconscious bias training"),
+    ("Mentoring by people from BAME communities should be encouraged",
+     "Encourage mentoring by people from BAME communities"),
+    ("Holding organisations to account to prove their anti-racist practices",
+     "Hold organisations to account to prove their anti-racist practices"),
+    ("Funding is so short term – racism is still here – need longer term funding", "Provide longer term funding"),
+    ("Place based care needs to be reviewed", "Review place based care"),
+    ("Need to share knowledge and educate communities", "Share knowledge and educate communities"),
+])
+def test_draft_action_writes_a_short_imperative(statement, action):
+    assert draft_action(statement) == action
+
+
+def test_drafts_are_short():
+    long = ("Organisations should work much more closely with grassroots community groups, faith groups, "
+            "schools, youth centres and local businesses, so that the whole community is reached and nobody "
+            "is left out of decisions that affect them")
+    assert len(draft_action(long).split()) <= 22
+
+
+@pytest.mark.parametrize("text, question, expected", [
+    ("We need longer term funding", None, True),
+    ("Increased reports of domestic violence", None, False),
+    ("BAME – what does it mean?", None, False),
+    ("Workforce reflecting diversity within communities", "What does better look like?", True),
+    ("Workforce reflecting diversity within communities", "What are the issues?", False),
+])
+def test_is_proposal(text, question, expected):
+    assert is_proposal(seg(1, text, question=question)) is expected
+
+
+def test_drafter_merges_near_duplicates_and_keeps_evidence():
+    book = parse_codebook(BOOK)
+    texts = ["We need more money for grants", "We need more money for grants now",
+             "Partners should meet and talk monthly", "The weather was sunny"]
+    segments = [seg(i, t, codes=[CodeAssignment("funding" if i < 2 else "partnership", 0.9)] if i < 3 else [])
+                for i, t in enumerate(texts)]
+    vectors = FakeEmbedder().encode(texts)
+    plans = RecommendationDrafter(merge_similarity=0.8).draft(book, segments, vectors, themes=[])
+    funding, partnership = plans
+    assert [r.support for r in funding.recommendations] == [2]
+    assert set(funding.recommendations[0].evidence) == {"doc:0", "doc:1"}
+    assert funding.recommendations[0].text.startswith("Provide more money for grants")
+    assert partnership.recommendations[0].evidence == ["doc:2"]
+    assert "too little evidence" in (funding.note or "").lower()  # fewer than three is said plainly
+
+
+def test_drafter_says_so_when_a_heading_has_no_evidence():
+    book = parse_codebook(BOOK)
+    segments = [seg(1, "The weather was sunny")]
+    plans = RecommendationDrafter().draft(book, segments, FakeEmbedder().encode(["The weather was sunny"]), [])
+    assert all(p.recommendations == [] and "no statement" in p.note.lower() for p in plans)
+
+
+# ---------------------------------------------------------------- model weights
+def test_weights_with_the_wrong_checksum_are_refused(tmp_path):
+    (tmp_path / "model.safetensors").write_bytes(b"not the real weights")
+    spec = ModelSpec(**{**MODELS["all-MiniLM-L6-v2"].__dict__})
+    with pytest.raises(InputError, match="checksum"):
+        verify_weights(spec, tmp_path)
