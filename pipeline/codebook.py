@@ -1,11 +1,13 @@
-"""Load and validate a researcher's codebook (YAML).
+"""Load, validate, show and compare a researcher's codebook (YAML, or REFI-QDA .qdc).
 
 Validation walks the YAML node tree rather than the parsed dict, so every
-message can name the line a researcher has to fix.
+message can name the line a researcher has to fix. The schema is documented
+in docs/research.md.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,15 @@ CODE_KEYS = {
 }
 REQUIRED_CODE_KEYS = ("id", "label", "description")
 LIST_KEYS = {"include", "exclude", "examples", "counter_examples", "keywords"}
+# 'none' and 'uncoded' stand for "no code" in gold files and outputs, so no code may take them
+RESERVED_IDS = {"none", "uncoded"}
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+COLOR_RE = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
+# every field a code can carry, in the order `show` and `diff` list them
+CODE_FIELDS = ("label", "description", "heading", "parent", "codable", "color", "threshold", "include",
+               "exclude", "examples", "counter_examples", "keywords")
+
+SENTENCE_RE = re.compile(r"(?<=[.!?;:])\s+")
 
 DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "codebooks" / "vcfse-action-plan.yaml"
 
@@ -41,6 +52,14 @@ class Code:
     codable: bool = True  # a parent category may group codes without being applied itself
     threshold: float | None = None
     line: int | None = None
+
+    def prototypes(self) -> list[str]:
+        """Short texts that stand for the code when it has no examples: its label, its
+        description and each sentence of it, and its include notes."""
+        out = [self.label, f"{self.label}: {self.description}"]
+        out += [s for s in SENTENCE_RE.split(self.description) if len(s.split()) >= 3]
+        out += self.include
+        return list(dict.fromkeys(t.strip() for t in out if t.strip()))
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "label": self.label, "description": self.description}
@@ -84,6 +103,29 @@ class Codebook:
 
     def children(self, code_id: str) -> list[Code]:
         return [c for c in self.codes if c.parent == code_id]
+
+    def ancestors(self, code_id: str) -> list[str]:
+        """Parent, grandparent, ... of a code (the codebook is checked to have no cycles)."""
+        out: list[str] = []
+        cur = self[code_id].parent
+        while cur is not None and cur not in out:
+            out.append(cur)
+            cur = self[cur].parent
+        return out
+
+    def walk(self) -> list[tuple[int, Code]]:
+        """(depth, code) in tree order: each code followed by its children, in codebook order."""
+        out: list[tuple[int, Code]] = []
+
+        def visit(code: Code, depth: int) -> None:
+            out.append((depth, code))
+            for child in self.children(code.id):
+                visit(child, depth + 1)
+
+        for code in self.codes:
+            if code.parent is None:
+                visit(code, 0)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name}
@@ -164,6 +206,16 @@ def _parse_code(path: str, node: yaml.Node) -> Code:
     for key in REQUIRED_CODE_KEYS:
         if not values.get(key):
             raise InputError(path, f"code is missing required field '{key}'", _line(node), key)
+    lines = {str(k.value): _line(k) for k, _ in node.value}
+    if not ID_RE.match(values["id"]):
+        raise InputError(path, f"code id '{values['id']}' must be one word of letters, digits, '_', '-' or '.'",
+                         lines["id"], "id")
+    if values["id"].lower() in RESERVED_IDS:
+        raise InputError(path, f"'{values['id']}' is reserved for statements with no code; choose another id",
+                         lines["id"], "id")
+    if values.get("color") and not COLOR_RE.match(values["color"]):
+        raise InputError(path, f"colour '{values['color']}' must be a hex colour like \"#1f77b4\" (quote it in YAML)",
+                         lines["color"], "color")
     return Code(**values, line=_line(node))
 
 
@@ -224,11 +276,16 @@ def _check_no_cycles(path: str, codes: list[Code]) -> None:
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
+    """A codebook from YAML, or from a REFI-QDA .qdc file exported by another QDA program."""
     path = Path(path) if path is not None else DEFAULT_CODEBOOK
     if not path.exists():
         raise InputError(path, "codebook file not found")
     if path.is_dir():
         raise InputError(path, "expected a codebook file, got a folder")
+    if path.suffix.lower() == ".qdc":
+        from .refi import read_qdc
+
+        return read_qdc(path)
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(path, "codebook file is empty")
@@ -238,3 +295,111 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(path, "codebook is not valid UTF-8; save it as UTF-8", line) from None
     return parse_codebook(text, str(path))
+
+
+# --------------------------------------------------------------------------- comparing versions
+@dataclass
+class CodebookDiff:
+    """What changed from codebook `old` to codebook `new`, field by field."""
+
+    old: str
+    new: str
+    meta: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name/version/description
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+    reordered: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.meta or self.added or self.removed or self.changed or self.reordered)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"old": self.old, "new": self.new,
+                "meta": {k: {"old": a, "new": b} for k, (a, b) in self.meta.items()},
+                "added": self.added, "removed": self.removed,
+                "changed": {cid: {f: {"old": a, "new": b} for f, (a, b) in fields.items()}
+                            for cid, fields in self.changed.items()},
+                "reordered": self.reordered}
+
+
+def _field_value(code: Code, name: str) -> Any:
+    value = getattr(code, name)
+    return list(value) if isinstance(value, list) else value
+
+
+def diff_codebooks(old: Codebook, new: Codebook) -> CodebookDiff:
+    diff = CodebookDiff(old=old.path or old.name, new=new.path or new.name)
+    for key in ("name", "version", "description"):
+        a, b = getattr(old, key), getattr(new, key)
+        if a != b:
+            diff.meta[key] = (a, b)
+    old_ids = [c.id for c in old.codes]
+    new_ids = [c.id for c in new.codes]
+    diff.added = [i for i in new_ids if i not in old]
+    diff.removed = [i for i in old_ids if i not in new]
+    for cid in (i for i in new_ids if i in old):
+        fields = {f: (_field_value(old[cid], f), _field_value(new[cid], f)) for f in CODE_FIELDS
+                  if _field_value(old[cid], f) != _field_value(new[cid], f)}
+        if fields:
+            diff.changed[cid] = fields
+    kept_old = [i for i in old_ids if i in new]
+    kept_new = [i for i in new_ids if i in old]
+    diff.reordered = kept_old != kept_new
+    return diff
+
+
+def _short(value: Any, width: int = 90) -> str:
+    text = "—" if value in (None, [], "") else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def diff_text(diff: CodebookDiff) -> str:
+    """The diff as plain lines a researcher can read in a terminal or paste into a memo."""
+    if diff.empty:
+        return f"No differences between {diff.old} and {diff.new}."
+    lines = [f"--- {diff.old}", f"+++ {diff.new}"]
+    for key, (a, b) in diff.meta.items():
+        lines.append(f"~ codebook {key}: {_short(a)} -> {_short(b)}")
+    lines += [f"+ code {cid}" for cid in diff.added]
+    lines += [f"- code {cid}" for cid in diff.removed]
+    for cid, fields in diff.changed.items():
+        lines.append(f"~ code {cid}")
+        for name, (a, b) in fields.items():
+            if isinstance(a, list) or isinstance(b, list):
+                a, b = a or [], b or []
+                lines += [f"    {name}: + {item}" for item in b if item not in a]
+                lines += [f"    {name}: - {item}" for item in a if item not in b]
+                if [x for x in a if x in b] != [x for x in b if x in a]:
+                    lines.append(f"    {name}: reordered")
+            else:
+                lines.append(f"    {name}: {_short(a)} -> {_short(b)}")
+    if diff.reordered:
+        lines.append("~ codes reordered")
+    return "\n".join(lines)
+
+
+def show_text(codebook: Codebook, verbose: bool = False) -> str:
+    """The codebook as an indented tree, one code a line (with every field when verbose)."""
+    head = codebook.name + (f" (version {codebook.version})" if codebook.version else "")
+    lines = [head, f"{len(codebook.codes)} codes, {len(codebook.codable)} codable"
+             + (f"; sha256 {codebook.sha256[:12]}" if codebook.sha256 else ""), ""]
+    for depth, code in codebook.walk():
+        flags = [] if code.codable else ["category, not codable"]
+        if code.examples:
+            flags.append(f"{len(code.examples)} examples")
+        if code.threshold is not None:
+            flags.append(f"threshold {code.threshold}")
+        lines.append(f"{'  ' * depth}{code.id}: {code.label}" + (f"  [{'; '.join(flags)}]" if flags else ""))
+        if verbose:
+            pad = "  " * depth + "    "
+            for name in CODE_FIELDS[1:]:
+                value = getattr(code, name)
+                if name == "codable" or value in (None, [], ""):
+                    continue
+                if isinstance(value, list):
+                    lines.append(f"{pad}{name}:")
+                    lines += [f"{pad}  - {item}" for item in value]
+                else:
+                    lines.append(f"{pad}{name}: {value}")
+    return "\n".join(lines)

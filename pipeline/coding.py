@@ -1,14 +1,24 @@
 """Code: match statements to a researcher's codebook.
 
-Zero-shot coding compares each statement with every code's description and its
-examples (the nearest example counts), and adds a small bonus when one of the
-code's keywords appears. A statement takes every code that clears its threshold
-and stands close to the best one; a statement that clears none is uncoded, and
-still reports its nearest code and score.
+Two coders share one interface (fit / score / assign / transform):
+
+- `CodebookCoder`, zero-shot: compares each statement with every code's
+  description and its examples (the nearest example counts; a code without
+  examples uses its label, description sentences and include notes), and adds a
+  small bonus when one of the code's keywords appears. A statement takes every
+  code that clears its threshold and stands close to the best one.
+- `ExampleCoder`, learning from examples in the spirit of SetFit: a logistic
+  regression on the sentence vectors (the encoder itself is not fine-tuned),
+  trained on the codebook's examples and on a researcher's labelled statements,
+  combined with the zero-shot scores, with per-code thresholds calibrated by
+  cross-validation.
+
+In both, a statement that no code fits is uncoded, and still reports its
+nearest code and score.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -17,18 +27,35 @@ from . import text as T
 from .codebook import Code, Codebook
 from .records import CodeAssignment, Segment, Theme
 
+COLLAPSE = "none"  # the class for statements a person left uncoded
+
 
 @dataclass
 class CodeScores:
     codes: list[str]  # column order
     scores: np.ndarray  # (n_statements, n_codes)
+    similarity: np.ndarray | None = None  # zero-shot similarity, when `scores` are learned probabilities
+    none: np.ndarray | None = None  # probability of "no code", when the coder learned it
+
+
+@dataclass
+class LabelledItem:
+    """A statement a person coded: `labels` empty means they left it uncoded on purpose."""
+
+    id: str
+    text: str
+    labels: list[str] = field(default_factory=list)
+    primary: str | None = None
+    line: int | None = None  # where it sits in its file, for error messages
 
 
 def keyword_hits(texts: Sequence[str], codes: Sequence[Code]) -> np.ndarray:
     """1 where a statement contains one of a code's keywords (lemma match, or phrase match)."""
+    hits = np.zeros((len(texts), len(codes)), dtype=np.float32)
+    if not any(c.keywords for c in codes):
+        return hits
     words = [{t.lemma_.lower() for t in doc} | {t.lower_ for t in doc} for doc in T.nlp().pipe(t.lower() for t in texts)]
     lowered = [t.lower() for t in texts]
-    hits = np.zeros((len(texts), len(codes)), dtype=np.float32)
     for j, code in enumerate(codes):
         singles = {T.lemma(k) for k in code.keywords if " " not in k} | {k.lower() for k in code.keywords if " " not in k}
         phrases = [k.lower() for k in code.keywords if " " in k]
@@ -57,10 +84,8 @@ class CodebookCoder:
         self.codebook_ = codebook
         self.codes_ = codebook.codable
         self.description_vectors_ = self.embedder.encode([f"{c.label}: {c.description}" for c in self.codes_])
-        # codes without examples fall back on their include lines, then on the description
-        self.example_vectors_ = [
-            self.embedder.encode(c.examples or c.include or [f"{c.label}: {c.description}"]) for c in self.codes_
-        ]
+        # codes without examples fall back on their label, description sentences and include notes
+        self.example_vectors_ = [self.embedder.encode(c.examples or c.prototypes()) for c in self.codes_]
         return self
 
     def score(self, texts: Sequence[str], vectors: np.ndarray) -> CodeScores:

@@ -10,6 +10,7 @@ import hashlib
 import importlib.util
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -131,7 +132,7 @@ class Embedder:
         self.batch_size = batch_size
         self.use_cache = use_cache
         self._st = None
-        self.stats = {"cached": 0, "embedded": 0}
+        self.stats = {"cached": 0, "embedded": 0, "load_seconds": 0.0, "encode_seconds": 0.0}
 
     @property
     def spec(self) -> ModelSpec | None:
@@ -144,6 +145,7 @@ class Embedder:
 
     def _load(self):
         if self._st is None:
+            started = time.perf_counter()
             import torch
             from sentence_transformers import SentenceTransformer
 
@@ -159,6 +161,7 @@ class Embedder:
                                                  "or a local sentence-transformers folder")
             self._st = SentenceTransformer(str(path), device="cpu")
             self._st.eval()
+            self.stats["load_seconds"] += round(time.perf_counter() - started, 4)
         return self._st
 
     def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
@@ -170,11 +173,13 @@ class Embedder:
         try:
             vectors = cache.get(self.model_id, list(unique)) if cache else {}
             missing = [k for k in unique if k not in vectors]
-            self.stats = {"cached": len(unique) - len(missing), "embedded": len(missing)}
+            self.stats["cached"] += len(unique) - len(missing)
+            self.stats["embedded"] += len(missing)
             if progress and vectors:
                 progress(sum(1 for k in keys if k in vectors))
             if missing:
                 model = self._load()
+                started = time.perf_counter()
                 # sort by length so batches pad little; order does not change any vector
                 missing.sort(key=lambda k: (len(unique[k]), k))
                 for start in range(0, len(missing), self.batch_size):
@@ -188,6 +193,7 @@ class Embedder:
                         cache.put(self.model_id, fresh)
                     if progress:
                         progress(sum(1 for k in keys if k in fresh))
+                self.stats["encode_seconds"] += round(time.perf_counter() - started, 4)
         finally:
             if cache:
                 cache.close()

@@ -1,26 +1,46 @@
 """Ingest: turn notes files into Segments, one statement each.
 
-Readers are chosen by file extension. Every reader returns the same records
-(Segment) and an IngestReport that accounts for every line it left out.
+Readers are chosen by file extension, after checking that the content really
+is what the extension says. Every reader returns the same records (Segment)
+and an IngestReport that accounts for every line it left out:
+
+- plain text and Markdown: `parse_notes`, tuned on PDF-extracted reports;
+- Word (.docx): `read_docx`, where heading styles and list paragraphs say
+  what the text parser has to guess;
+- PDF: `read_pdf`, which rebuilds lines and paragraphs from the page layout and
+  then hands them to the same parser;
+- CSV, TSV, XLSX, JSONL: `read_tables`, one statement per free-text cell.
+
+`ingest()` then attaches event metadata (`events`), redacts personal details
+(`redact`) and merges the same statement pasted into two files of one event
+(`dedupe`) before anything is embedded or written.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
+import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from . import text as T
 from .errors import InputError
-from .records import DroppedLine, IngestReport, Segment
+from .records import DroppedLine, Event, IngestReport, Segment
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-TABLE_SUFFIXES = {".csv", ".jsonl", ".ndjson"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".xlsx", ".xlsm"}
 TEXT_COLUMN_NAMES = ("text", "response", "comment", "comments", "answer", "statement", "note", "notes")
+# what people most often try instead, and what to do about it
+UNSUPPORTED = {
+    ".doc": "an old-style Word file: open it in Word or LibreOffice and save it as .docx",
+    ".xls": "an old-style Excel file: save it as .xlsx or .csv",
+    ".ppt": "a PowerPoint file: save it as PDF", ".pptx": "a PowerPoint file: save it as PDF",
+    ".odt": "an OpenDocument text: save it as .docx", ".ods": "an OpenDocument sheet: save it as .xlsx",
+    ".rtf": "a rich-text file: save it as .docx or .txt", ".pages": "a Pages file: export it as .docx",
+    ".numbers": "a Numbers file: export it as .xlsx or .csv",
+}
 
 
 # --------------------------------------------------------------------------- reading bytes
@@ -29,41 +49,131 @@ def slug(name: str) -> str:
     return s or "notes"
 
 
-def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
-    """Read a text file, returning (text, encoding). Refuses what is not text."""
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NUL bytes sit in every other position, as UTF-16 English text has them."""
+    head = raw[:4096]
+    even, odd = head[0::2], head[1::2]
+    if not odd:
+        return None
+    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_nul > 0.3 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.3 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def check_size(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+    """Refuse missing files, folders, 0-byte files and files over the size limit; returns the size."""
     if not path.exists():
         raise InputError(path, "file not found")
     if path.is_dir():
         raise InputError(path, "is a folder; pass the files inside it, or the folder to 'plenary run'")
     size = path.stat().st_size
+    if size == 0:
+        raise InputError(path, "file is empty (0 bytes)")
     if size > max_bytes:
         raise InputError(path, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
                                "(raise it with --max-mb)")
+    return size
+
+
+def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """Read a text file, returning (text, encoding). Refuses what is not text.
+
+    UTF-8 (with or without a BOM), UTF-16 (with or without a BOM) and
+    Windows-1252 are recognised; the encoding used is returned so the ingest
+    report can say so.
+    """
+    check_size(path, max_bytes)
     raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError(path, "file is empty")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode("utf-16"), "utf-16"
+            text, encoding = raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise InputError(path, "file starts with a UTF-16 mark but is not valid UTF-16") from None
-    if b"\x00" in raw[:8192]:
-        raise InputError(path, "looks like a binary file, not text (it contains NUL bytes)")
-    if raw.startswith(b"%PDF") or raw.startswith(b"PK\x03\x04"):
+    elif b"\x00" in raw[:8192]:
+        guess = _utf16_without_bom(raw)
+        try:
+            text, encoding = raw.decode(guess), guess  # type: ignore[arg-type]
+        except (TypeError, UnicodeDecodeError):
+            raise InputError(path, "looks like a binary file, not text (it contains NUL bytes)") from None
+    elif raw.startswith(b"%PDF") or raw.startswith(b"PK\x03\x04"):
         raise InputError(path, "looks like a PDF or Office file, not text; save it as .txt or use the "
                                "matching extension")
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as exc:
-        bad_line = raw[: exc.start].count(b"\n") + 1
+    else:
         try:
-            return raw.decode("cp1252"), f"cp1252 (not valid UTF-8 from line {bad_line}; read as Windows-1252)"
-        except UnicodeDecodeError:
-            raise InputError(path, "is neither UTF-8 nor Windows-1252 text; save it as UTF-8", bad_line) from None
+            text, encoding = raw.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError as exc:
+            bad_line = raw[: exc.start].count(b"\n") + 1
+            try:
+                text = raw.decode("cp1252")
+                encoding = f"cp1252 (not valid UTF-8 from line {bad_line}; read as Windows-1252)"
+            except UnicodeDecodeError:
+                raise InputError(path, "is neither UTF-8 nor Windows-1252 text; save it as UTF-8", bad_line) from None
+    if not text.strip():
+        raise InputError(path, "file is empty")
+    return text, encoding
+
+
+# what a file's first bytes say it is
+KIND_NAMES = {"pdf": "a PDF", "docx": "a Word document (.docx)", "xlsx": "an Excel workbook (.xlsx)",
+              "pptx": "a PowerPoint file", "odf": "an OpenDocument file", "zip": "a zip archive",
+              "ole": "an old-style or password-protected Office file", "text": "plain text",
+              "binary": "binary data", "damaged-zip": "a damaged Office file (a truncated or corrupt zip)"}
+KIND_SUFFIX = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "text": ".txt"}
+
+
+def sniff(path: Path) -> str:
+    """What the file holds, judged by its content: pdf | docx | xlsx | pptx | odf | zip | ole | text | binary."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if head.lstrip()[:5] == b"%PDF-":
+        return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"  # .doc/.xls, or a password-protected .docx/.xlsx (Office encrypts into this container)
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, EOFError):
+            return "damaged-zip"
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if any(n.startswith("ppt/") for n in names):
+            return "pptx"
+        if "mimetype" in names and "content.xml" in names:
+            return "odf"
+        return "zip"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head and _utf16_without_bom(head)):
+        return "text"
+    if b"\x00" in head:
+        return "binary"
+    return "text"
+
+
+def _check_kind(path: Path, expected: str) -> None:
+    """Refuse a file whose content is not what its extension says (a .docx that is really a PDF...)."""
+    kind = sniff(path)
+    if kind == expected:
+        return
+    named = f"is named '{path.suffix}' but holds {KIND_NAMES.get(kind, kind)}"
+    if kind == "damaged-zip":
+        raise InputError(path, "is damaged: it is not a complete Office file (the zip archive is truncated or "
+                               "corrupt); open it and save it again")
+    if kind == "ole" and expected in ("docx", "xlsx"):
+        raise InputError(path, "is password-protected (or an old .doc/.xls renamed); remove the password or "
+                               f"save it again as {KIND_SUFFIX[expected]}")
+    if kind in KIND_SUFFIX:
+        raise InputError(path, f"{named}; rename it to '{KIND_SUFFIX[kind]}'")
+    raise InputError(path, f"{named}, which Plenary cannot read")
 
 
 # --------------------------------------------------------------------------- notes (txt / md)
 BULLET_RE = re.compile(r"^(?P<indent>\s*)(?:[-•*▪◦·‣–]|\d{1,2}[.)](?=\s)|\(?[a-h]\)(?=\s))\s+(?P<body>\S.*)$")
+EMPTY_BULLET_RE = re.compile(r"^\s*(?:[-•*▪◦·‣–]|\d{1,2}[.)])\s*$")
 MD_HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<body>.+?)\s*#*\s*$")
 WORKSHOP_RE = re.compile(r"^(workshop|session|breakout|part|day|table|group|theme|round|panel)\s+[\w.]{1,4}\s*[:–—-]\s*\S",
                          re.I)
@@ -93,13 +203,31 @@ def _clean(line: str) -> str:
     return line.replace("\u00a0", " ").rstrip()
 
 
+def line_reason(stripped: str, line: str | None = None) -> str | None:
+    """Why a single line is furniture rather than content (page number, footnote, contents entry), if it is."""
+    if PAGE_NUMBER_RE.match(stripped):
+        return "page_furniture"
+    if FOOTNOTE_RE.match(stripped):
+        return "footnote"
+    if CONTENTS_RE.search(line if line is not None else stripped):
+        return "contents"
+    if EMPTY_BULLET_RE.match(stripped):
+        return "empty_bullet"
+    return None
+
+
 @dataclass
 class _Block:
-    kind: str  # text | bullet | heading | table
+    kind: str  # text | bullet | heading | table | row
     lines: list[tuple[int, str]] = field(default_factory=list)  # (line number, text piece)
     indent: int = 0
     level: int = 2
     marker: str = ""  # a bullet's list marker, e.g. "-" or "19."
+    # a Word table row: its cells (each a list of paragraphs), the header row, and which columns hold prose
+    cells: list[list[str]] | None = None
+    header: list[str] | None = None
+    prose: set[int] | None = None
+    role: str = ""  # what the parser made of it (heading, question, prompt, statement, dropped:<why>)
 
     @property
     def first(self) -> int:
@@ -161,20 +289,18 @@ def _heading_level(text: str, next_is_bullet: bool, next_is_prose: bool = False)
     return None
 
 
-def _split_blocks(lines: list[str]) -> tuple[list[_Block], list[DroppedLine]]:
-    """Phase 1: split lines into blocks at blank lines, bullets, headings and table rows."""
+def _split_blocks(lines: Iterable[tuple[int, str]]) -> tuple[list[_Block], list[DroppedLine]]:
+    """Phase 1: split numbered lines into blocks at blank lines, bullets, headings and table rows."""
     blocks: list[_Block] = []
     dropped: list[DroppedLine] = []
     current: _Block | None = None
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in lines:
         line = _clean(raw)
         stripped = line.strip()
         if not stripped:
             current = None
             continue
-        reason = ("page_furniture" if PAGE_NUMBER_RE.match(stripped) else
-                  "footnote" if FOOTNOTE_RE.match(stripped) else
-                  "contents" if CONTENTS_RE.search(line) else None)
+        reason = line_reason(stripped, line)
         if reason:
             dropped.append(DroppedLine(number, reason, stripped))
             current = None
@@ -224,13 +350,14 @@ def _merge_continuations(blocks: list[_Block]) -> list[_Block]:
     return out
 
 
-def parse_notes(text: str, source: str, event: str) -> tuple[list[Segment], IngestReport]:
-    """Parse plain-text or Markdown notes into segments."""
-    report = IngestReport(source=source, event=event)
-    doc = slug(source)
-    raw_blocks, report.dropped = _split_blocks(text.splitlines())
-    blocks = _merge_continuations(raw_blocks)
+def _segment_blocks(blocks: list[_Block], source: str, event: str, report: IngestReport,
+                    doc: str | None = None) -> list[Segment]:
+    """Phase 3: read structure (headings, questions, prompts, rosters) and turn content blocks into segments.
 
+    Shared by every notes reader: text and Markdown, Word and PDF all arrive
+    here as blocks, so a heading, a bullet or a question means the same in each.
+    """
+    doc = doc or slug(source)
     segments: list[Segment] = []
     section: list[tuple[int, str]] = []  # (level, heading)
     question: str | None = None
@@ -240,8 +367,13 @@ def parse_notes(text: str, source: str, event: str) -> tuple[list[Segment], Inge
     furniture_run: list[_Block] = []
 
     def drop(block: _Block, reason: str):
+        block.role = f"dropped:{reason}"
         for number, piece in block.lines:
             report.dropped.append(DroppedLine(number, reason, piece.strip()))
+
+    def structure(block: _Block, role: str):
+        block.role = role
+        report.structure_lines.extend(n for n, _ in block.lines)
 
     run_prev: _Block | None = None
     next_after_run: _Block | None = None
@@ -277,31 +409,51 @@ def parse_notes(text: str, source: str, event: str) -> tuple[list[Segment], Inge
         if heading not in report.sections and mode is None:
             report.sections.append(heading)
 
-    def set_question(text: str):
-        nonlocal question, prompt
-        question, prompt = text, None
-        parents.clear()
-        if text not in report.questions:
-            report.questions.append(text)
-
-    def add(block: _Block, body: str, kind: str, line: int, end: int, sid: str, parent: Segment | None):
+    def add(block: _Block, body: str, kind: str, line: int, end: int, sid: str, parent: Segment | None,
+            context: str | None = None, attributes: dict | None = None):
+        block.role = "statement"
         seg = Segment(
             id=sid, text=body, source=source, line_start=line, line_end=end, event=event,
             section=[h for _, h in section], question=question, kind=kind,
             parent=parent.id if parent else None,
-            context=parent.text if parent else prompt,
+            context=context if context is not None else parent.text if parent else prompt,
+            attributes=dict(attributes or {}),
         )
         segments.append(seg)
         return seg
 
+    def handle_row(block: _Block):
+        # A Word table row: each prose cell is a statement, with its column header as context; the
+        # row's short cells (an area, a date, a rating) become the statement's attributes.
+        cells, header, prose = block.cells or [], block.header or [], block.prose or set()
+        if mode is not None:
+            drop(block, mode)
+            return
+        names = [(header[j] if j < len(header) and header[j] else f"column {j + 1}") for j in range(len(cells))]
+        attrs = {names[j]: " ".join(c) for j, c in enumerate(cells) if j not in prose and " ".join(c).strip()}
+        kept = 0
+        for j in sorted(prose):
+            paragraphs = [p for p in cells[j] if p.strip()] if j < len(cells) else []
+            for k, para in enumerate(paragraphs, start=1):
+                if T.word_count(para) < 2:
+                    report.dropped.append(DroppedLine(block.first, "fragment", para))
+                    continue
+                sid = f"{doc}:{block.first}.{j + 1}" + (f".{k}" if len(paragraphs) > 1 else "")
+                add(block, T.normalise_space(para), "response", block.first, block.first, sid, None,
+                    context=names[j], attributes=attrs)
+                kept += 1
+        if not kept:
+            drop(block, "table")
+
     def handle(block: _Block, prev_block: _Block | None = None, next_block: _Block | None = None):
         nonlocal question, prompt, mode
+        if block.kind == "row":
+            handle_row(block)
+            return
         body = block.text
         if block.kind == "heading":
-            if body.endswith("?") and not WORKSHOP_RE.match(body):
-                set_question(body)  # "## What would help?" is a prompt the bullets answer
-            else:
-                set_heading(block.level, body)
+            structure(block, f"heading:{block.level}")
+            set_heading(block.level, body)
             return
         if block.kind == "table":
             cells = [T.normalise_space(c) for c in block.lines[0][1].split("\t")]
@@ -322,10 +474,12 @@ def parse_notes(text: str, source: str, event: str) -> tuple[list[Segment], Inge
             prompt_match = PROMPT_RE.match(body)
             if prompt_match:
                 prompt = prompt_match.group("body").strip() or None
+                structure(block, "prompt")
                 return
             next_is_bullet = next_block is not None and next_block.kind == "bullet"
             if body[-1:] in ":–-" and next_is_bullet and T.word_count(body) <= 25:
                 prompt = body  # a lead-in ("The purpose was to:") is context for the bullets under it
+                structure(block, "prompt")
                 return
             if CAPTION_RE.match(body):
                 drop(block, "page_furniture")
@@ -341,10 +495,16 @@ def parse_notes(text: str, source: str, event: str) -> tuple[list[Segment], Inge
                                            and not WORKSHOP_RE.match(next_block.text))):
                 level = None  # a long "Workshop A: ..." line in running prose describes the format
             if level is not None:
+                structure(block, f"heading:{level}")
                 set_heading(level, body)
                 return
             if body.endswith("?") and T.word_count(body) <= 30 and mode is None and not WORKSHOP_RE.match(body):
-                set_question(body)
+                question = body
+                prompt = None
+                parents.clear()
+                structure(block, "question")
+                if body not in report.questions:
+                    report.questions.append(body)
                 return
             if mode == "roster" and T.word_count(body) < 15:
                 drop(block, "roster")
@@ -361,6 +521,8 @@ def parse_notes(text: str, source: str, event: str) -> tuple[list[Segment], Inge
                 end = block.line_at(offset + len(sent) - 1)
                 add(block, sent, "sentence", line, end, f"{doc}:{block.first}.{k}" if multi else f"{doc}:{block.first}",
                     None)
+            if not block.role:
+                block.role = "dropped:fragment"
             return
         # bullet
         if mode == "roster":
@@ -394,140 +556,145 @@ def parse_notes(text: str, source: str, event: str) -> tuple[list[Segment], Inge
         handle(block, prev_block=prev, next_block=nxt)
     next_after_run = None
     flush_run()
+    return segments
 
+
+def parse_lines(lines: Iterable[tuple[int, str]], source: str, event: str,
+                merge_continuations: bool = True) -> tuple[list[Segment], IngestReport, list[_Block]]:
+    """Parse numbered lines (plain text, Markdown, or text rebuilt from a PDF); also returns the blocks."""
+    report = IngestReport(source=source, event=event)
+    raw_blocks, report.dropped = _split_blocks(lines)
+    blocks = _merge_continuations(raw_blocks) if merge_continuations else raw_blocks
+    segments = _segment_blocks(blocks, source, event, report)
     report.segments = len(segments)
     report.dropped.sort(key=lambda d: d.line)
+    return segments, report, blocks
+
+
+def parse_notes(text: str, source: str, event: str) -> tuple[list[Segment], IngestReport]:
+    """Parse plain-text or Markdown notes into segments."""
+    segments, report, _ = parse_lines(enumerate(text.splitlines(), start=1), source, event)
     return segments, report
 
 
-# --------------------------------------------------------------------------- tables (csv / jsonl)
-def _pick_text_column(path: Path, columns: list[str], text_column: str | None) -> str:
-    if text_column is not None:
-        if text_column not in columns:
-            raise InputError(path, f"no column named '{text_column}' (columns: {', '.join(columns)})",
-                             field=text_column)
-        return text_column
-    lowered = {c.lower().strip(): c for c in columns}
-    for name in TEXT_COLUMN_NAMES:
-        if name in lowered:
-            return lowered[name]
-    raise InputError(path, f"no text column: expected one named 'text' (or pass --text-column); "
-                           f"columns are: {', '.join(columns) or '(none)'}", line=1, field="text")
+def outline(text: str, source: str = "notes.txt") -> list[dict]:
+    """What the parser made of each block of `text`: role, kind, level, indent, text and lines.
+
+    For checking why a heading was or was not taken as one, and for building
+    Word and PDF versions of a text file that carry the same structure.
+    """
+    _, _, blocks = parse_lines(enumerate(text.splitlines(), start=1), source, slug(source))
+    return [{"role": b.role or "dropped", "kind": b.kind, "level": b.level, "indent": b.indent,
+             "marker": b.marker, "text": b.text, "lines": [n for n, _ in b.lines]} for b in blocks]
 
 
-def _response_segments(path: Path, rows: Iterable[tuple[int, dict]], event: str, text_column: str | None,
-                       report: IngestReport) -> list[Segment]:
-    doc = slug(path.name)
-    segments: list[Segment] = []
-    seen_ids: dict[str, int] = {}
-    column: str | None = None
-    for line, row in rows:
-        if column is None:
-            column = _pick_text_column(path, list(row.keys()), text_column)
-            report.notes.append(f"text column: {column}")
-        value = row.get(column)
-        body = T.normalise_space(str(value)) if value is not None else ""
-        if not body:
-            report.dropped.append(DroppedLine(line, "empty", ""))
-            continue
-        sid = str(row.get("id")).strip() if row.get("id") not in (None, "") else f"{doc}:{line}"
-        if sid in seen_ids:
-            raise InputError(path, f"id '{sid}' also used on line {seen_ids[sid]}", line, "id")
-        seen_ids[sid] = line
-        attrs = {k: v for k, v in row.items() if k not in (column, "id") and v not in (None, "")}
-        row_event = str(attrs.pop("event")) if "event" in attrs else event
-        segments.append(Segment(
-            id=sid, text=body, source=path.name, line_start=line, line_end=line, event=row_event,
-            section=[str(attrs["section"])] if attrs.get("section") else [],
-            question=str(attrs["question"]) if attrs.get("question") else None,
-            kind="response", attributes=attrs,
-        ))
-    if column is None:
-        raise InputError(path, "has no rows")
-    return segments
+# --------------------------------------------------------------------------- readers
+Reader = Callable[[Path, str, "str | Sequence[str] | None", IngestReport], list[Segment]]
 
 
-def _jsonl_rows(path: Path, text: str) -> Iterable[tuple[int, dict]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(path, f"not valid JSON ({exc.msg})", number) from None
-        if not isinstance(row, dict):
-            raise InputError(path, "each line must be a JSON object like {\"id\": ..., \"text\": ...}", number)
-        yield number, row
-
-
-def _csv_rows(path: Path, text: str) -> Iterable[tuple[int, dict]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError(path, "file is empty") from None
-    header = [h.strip() for h in header]
-    if len(set(header)) != len(header):
-        dup = next(h for h in header if header.count(h) > 1)
-        raise InputError(path, f"column '{dup}' appears twice in the header", 1, dup)
-    for row in reader:
-        number = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(header):
-            raise InputError(path, f"row has {len(row)} cells but the header has {len(header)}", number)
-        yield number, dict(zip(header, row + [""] * (len(header) - len(row))))
-
-
-# --------------------------------------------------------------------------- entry points
-Reader = Callable[[Path, str, str, "str | None", IngestReport], list[Segment]]
-
-
-def _read_notes(path: Path, text: str, event: str, text_column: str | None, report: IngestReport) -> list[Segment]:
+def _read_notes(path: Path, event: str, text_column, report: IngestReport) -> list[Segment]:
+    text, report.encoding = read_text(path, max_bytes=sys.maxsize)  # ingest_file checked the size
     segments, parsed = parse_notes(text, path.name, event)
     report.dropped, report.sections, report.questions = parsed.dropped, parsed.sections, parsed.questions
+    report.structure_lines = parsed.structure_lines
+    report.lines["read"] = sum(1 for line in text.splitlines() if line.strip())
     return segments
 
 
-def _read_jsonl(path: Path, text: str, event: str, text_column: str | None, report: IngestReport) -> list[Segment]:
-    return _response_segments(path, _jsonl_rows(path, text), event, text_column, report)
+def _read_jsonl(path: Path, event: str, text_column, report: IngestReport) -> list[Segment]:
+    from .read_tables import read_jsonl
+    return read_jsonl(path, event, text_column, report)
 
 
-def _read_csv(path: Path, text: str, event: str, text_column: str | None, report: IngestReport) -> list[Segment]:
-    return _response_segments(path, _csv_rows(path, text), event, text_column, report)
+def _read_csv(path: Path, event: str, text_column, report: IngestReport) -> list[Segment]:
+    from .read_tables import read_csv
+    return read_csv(path, event, text_column, report)
 
 
-READERS: dict[str, Reader] = {
-    **{s: _read_notes for s in TEXT_SUFFIXES},
-    ".jsonl": _read_jsonl, ".ndjson": _read_jsonl, ".csv": _read_csv,
+def _read_xlsx(path: Path, event: str, text_column, report: IngestReport) -> list[Segment]:
+    from .read_tables import read_xlsx
+    return read_xlsx(path, event, text_column, report)
+
+
+def _read_docx(path: Path, event: str, text_column, report: IngestReport) -> list[Segment]:
+    from .read_docx import read_docx
+    return read_docx(path, event, report)
+
+
+def _read_pdf(path: Path, event: str, text_column, report: IngestReport) -> list[Segment]:
+    from .read_pdf import read_pdf
+    return read_pdf(path, event, report)
+
+
+# suffix -> (reader, format name, what the content must be)
+READERS: dict[str, tuple[Reader, str, str]] = {
+    ".txt": (_read_notes, "text", "text"), ".text": (_read_notes, "text", "text"),
+    ".md": (_read_notes, "markdown", "text"), ".markdown": (_read_notes, "markdown", "text"),
+    ".jsonl": (_read_jsonl, "jsonl", "text"), ".ndjson": (_read_jsonl, "jsonl", "text"),
+    ".csv": (_read_csv, "csv", "text"), ".tsv": (_read_csv, "csv", "text"),
+    ".xlsx": (_read_xlsx, "xlsx", "xlsx"), ".xlsm": (_read_xlsx, "xlsx", "xlsx"),
+    ".docx": (_read_docx, "docx", "docx"),
+    ".pdf": (_read_pdf, "pdf", "pdf"),
 }
 
 
-def ingest_file(path: str | Path, event: str | None = None, text_column: str | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Segment], IngestReport]:
+def _account(report: IngestReport, segments: list[Segment]) -> None:
+    """Say what became of every non-blank line: in a statement, structure (headings...), or dropped and why."""
+    in_statements: set[int] = set()
+    for seg in segments:
+        in_statements.update(range(seg.line_start, seg.line_end + 1))
+    structure = set(report.structure_lines) - in_statements
+    dropped = {d.line for d in report.dropped} - in_statements - structure
+    read = report.lines.get("read")
+    report.lines.update({"in_statements": len(in_statements), "structure": len(structure), "dropped": len(dropped)})
+    if read is not None:
+        report.lines["unaccounted"] = max(0, read - len(in_statements) - len(structure) - len(dropped))
+
+
+def ingest_file(path: str | Path, event: str | None = None, text_column: str | Sequence[str] | None = None,
+                max_bytes: int = DEFAULT_MAX_BYTES, redact: bool = True) -> tuple[list[Segment], IngestReport]:
+    """Read one file into segments and its ingest report. Raises InputError with a one-line reason.
+
+    With `redact` (the default) personal details are replaced before the
+    segments are returned; `ingest()` turns this off and redacts the whole run
+    at once, so a name found in one file is also hidden in the others.
+    """
     path = Path(path)
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
+    suffix = path.suffix.lower()
+    if suffix in UNSUPPORTED:
+        raise InputError(path, f"is {UNSUPPORTED[suffix]}")
+    if suffix not in READERS:
         raise InputError(path, f"unsupported file type '{path.suffix or '(none)'}'; "
                                f"supported: {', '.join(sorted(READERS))}")
-    text, encoding = read_text(path, max_bytes)
+    reader, fmt, expected = READERS[suffix]
+    check_size(path, max_bytes)
+    _check_kind(path, expected)
     event = event or slug(path.name)
-    report = IngestReport(source=path.name, event=event, encoding=encoding)
-    if encoding != "utf-8":
-        report.notes.append(f"encoding: {encoding}")
-    segments = reader(path, text, event, text_column, report)
+    report = IngestReport(source=path.name, event=event, format=fmt)
+    segments = reader(path, event, text_column, report)
+    if report.encoding != "utf-8":
+        report.notes.append(f"encoding: {report.encoding}")
     if not segments:
         raise InputError(path, "no statements found (every line was a heading, list or page furniture)")
     report.segments = len(segments)
+    report.dropped.sort(key=lambda d: d.line)
+    _account(report, segments)
+    if redact:
+        from .redact import Redactor
+        Redactor().fit(_texts_of(segments, [report])).apply(segments, [report])
     return segments, report
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the supported files inside any folder, in a stable order."""
+    """Files as given, and the supported files inside any folder, in a stable order.
+
+    Office lock files (~$notes.docx) and hidden files in a folder are skipped.
+    """
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in READERS)
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in READERS
+                           and not f.name.startswith(("~$", ".")))
             if not found:
                 raise InputError(p, f"folder holds no supported notes files ({', '.join(sorted(READERS))})")
             out.extend(found)
@@ -541,18 +708,41 @@ class IngestResult:
     segments: list[Segment]
     reports: list[IngestReport]
     failures: list[InputError]
+    events: list[Event] = field(default_factory=list)
 
 
-def ingest(paths: Iterable[str | Path], event: str | None = None, text_column: str | None = None,
-           max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
-    """Ingest every file; a bad file is recorded as a failure and the others still load."""
+def _texts_of(segments: Sequence[Segment], reports: Sequence[IngestReport]) -> list[str]:
+    """Every piece of text ingest will pass on, for learning the names to redact."""
+    out = [s.text for s in segments] + [s.context or "" for s in segments]
+    out += [r.text for rep in reports for r in rep.dropped]
+    out += [h for rep in reports for h in rep.sections + rep.questions]
+    return out
+
+
+def ingest(paths: Iterable[str | Path], event: str | Event | None = None,
+           text_column: str | Sequence[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+           redact: bool = True, dedupe: bool = True) -> IngestResult:
+    """Ingest every file; a bad file is recorded as a failure and the others still load.
+
+    `event` names the event of every file (a name, or an Event whose date,
+    place and type are given too); otherwise each file's event comes from an
+    `event.yaml` sidecar (see `events`), or is the file's name. Then personal
+    details are redacted (`redact`) and the same statement pasted into two
+    files of one event is kept once (`dedupe`).
+    """
+    from .events import resolve_event
+
     segments: list[Segment] = []
     reports: list[IngestReport] = []
     failures: list[InputError] = []
+    events: dict[str, Event] = {}
     seen: dict[str, str] = {}
+    override = Event(name=event) if isinstance(event, str) else event
     for path in expand_paths(paths):
         try:
-            segs, report = ingest_file(path, event=event, text_column=text_column, max_bytes=max_bytes)
+            info = resolve_event(path, override)
+            segs, report = ingest_file(path, event=info.name, text_column=text_column, max_bytes=max_bytes,
+                                       redact=False)
         except InputError as exc:
             failures.append(exc)
             continue
@@ -566,6 +756,58 @@ def ingest(paths: Iterable[str | Path], event: str | None = None, text_column: s
                 break
             seen[seg.id] = seg.source
         else:
+            for name in dict.fromkeys(s.event for s in segs):  # a JSONL row may name its own event
+                warning = _merge_event(events, info if name == info.name else Event(name), path.name)
+                if warning:
+                    report.notes.append(warning)
+            for seg in (s for s in segs if s.event == info.name):
+                seg.attributes.update({f"event_{k}": v for k in ("date", "place", "type")
+                                       if (v := getattr(info, k)) and f"event_{k}" not in seg.attributes})
             segments.extend(segs)
             reports.append(report)
-    return IngestResult(segments, reports, failures)
+    if redact:
+        from .redact import Redactor
+        Redactor().fit(_texts_of(segments, reports)).apply(segments, reports)
+    else:
+        for report in reports:
+            report.notes.append("redaction: off (--no-redact)")
+    if dedupe:
+        from .dedupe import merge_duplicates
+        segments = merge_duplicates(segments, reports)
+    return IngestResult(segments, reports, failures, list(events.values()))
+
+
+def _merge_event(events: dict[str, Event], info: Event, source: str) -> str | None:
+    """Add a file to its event; files naming the same event should agree on date, place and type."""
+    known = events.get(info.name)
+    if known is None:
+        events[info.name] = Event(info.name, info.date, info.place, info.type, [source])
+        return None
+    if source not in known.sources:
+        known.sources.append(source)
+    clashes = []
+    for key in ("date", "place", "type"):
+        mine, theirs = getattr(info, key), getattr(known, key)
+        if mine and not theirs:
+            setattr(known, key, mine)
+        elif mine and theirs and mine != theirs:
+            clashes.append(f"{key} '{mine}' (kept '{theirs}' from {known.sources[0]})")
+    return f"event '{info.name}': sidecars disagree on " + ", ".join(clashes) if clashes else None
+
+
+def format_report(report: IngestReport) -> str:
+    """The ingest report of one file, in two or three short lines for the terminal."""
+    dropped = report.dropped_by_reason()
+    parts = [f"{report.segments} statements"]
+    if report.sections:
+        parts.append(f"{len(report.sections)} sections")
+    if report.questions:
+        parts.append(f"{len(report.questions)} questions")
+    head = f"{report.source} ({report.format}, event '{report.event}'): " + ", ".join(parts)
+    lines = [head]
+    if dropped:
+        lines.append("  dropped " + ", ".join(f"{n} {why}" for why, n in dropped.items()))
+    if report.redactions:
+        lines.append("  redacted " + ", ".join(f"{n} {kind}" for kind, n in sorted(report.redactions.items())))
+    lines += [f"  {note}" for note in report.notes]
+    return "\n".join(lines)

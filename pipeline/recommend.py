@@ -48,15 +48,26 @@ COMPARATIVE_RE = re.compile(r"^(more|better|greater|improved|stronger|genuine|pr
 STRONG_PROPOSAL_RE = re.compile(
     r"(\bneed(s|ed)?\s+to\b|\bshould\b|\bmust\b|\bought\s+to\b|\bha(s|ve)\s+to\b|\bwould\s+help\b|"
     r"\bmake\s+sure\b|\bit\s+is\s+(essential|vital|important|crucial)\b|"
-    r"\b(recommend|suggest|propos)(ed|es|s)?\s+that\b|\bcall(ed|s)?\s+for\b)", re.I)
+    r"\b(recommend|suggest|propos)(ed|es|s)?\s+that\b|\bcall(ed|s)?\s+for\b|"
+    r"\b(was|were)\s+(suggested|proposed|recommended)\b|"
+    r"\b(is|are|was|were)\s+(seen\s+as\s+|felt\s+to\s+be\s+|considered\s+)?(crucial|essential|vital|key)\b)", re.I)
+# "<what> was suggested" / "<what> is crucial": the proposal is the subject
+VALUED_RE = re.compile(r"^(?P<what>.+?)\s+(was|were|is|are)\s+(suggested|proposed|recommended|"
+                       r"(seen\s+as\s+|felt\s+to\s+be\s+|considered\s+)?(crucial|essential|vital|key|important))\b",
+                       re.I)
+NOMINAL_RE = re.compile(r"^(the\s+)?(existence|provision|creation|development|use|introduction|availability)\s+of\s+",
+                        re.I)
 # weaker wording, trusted only in short notes (bullets, survey answers)
 PROPOSAL_RE = re.compile(
     r"(^need\b|\bneed(s|ed)?\s+(for|more|better|a|an|longer|proper|investment)\b|\bwould\s+like\b|"
     r"\brequires?\b|\bwant(s|ed)?\s+to\s+see\b)", re.I)
 THERE_IS_RE = re.compile(r"^(so\s+that\s+)?there\s+(is|are|will\s+be)\s+(?P<rest>.+)$", re.I)
-REPORTED_RE = re.compile(r"^(it\s+(was|is|has\s+been)\s+(suggested|proposed|recommended|agreed|felt)\s+that\s+|"
-                         r"(some|many|several|participants|respondents|interviewees)\s+(suggested|felt|said)\s+that\s+)",
-                         re.I)
+# reported speech: "It was suggested that ...", "From the evidence, the panel felt that ..."
+REPORTED_RE = re.compile(r"^(it\s+(was|is|has\s+been)\s+(suggested|proposed|recommended|agreed|felt|noted|recognised|"
+                         r"acknowledged|accepted)\s+that\s+|"
+                         r"([\w'’,]+\s+){0,8}?(suggested|felt|said|agreed|stated|noted|proposed|recommended|"
+                         r"believe[sd]?|thought|argued|recognised|recognized|acknowledged|accepted|emphasised|"
+                         r"stressed|highlighted)\s+that\s+)", re.I)
 CLAUSE_VERB_RE = re.compile(r"\b(is|are|was|were|has|have|had|does|do|did|will|can|could|would|may)\b", re.I)
 DANGLING = {"a", "an", "the", "and", "or", "of", "to", "for", "in", "on", "at", "by", "with", "against", "from",
             "into", "as", "that", "which", "who", "their", "its", "our", "but", "so", "if", "when", "where"}
@@ -181,12 +192,19 @@ def draft_action(text: str) -> str:
     if verb:
         rest = sentence.split(" ", 1)[1] if " " in sentence else ""
         # "Acknowledging and taking responsibility" -> "Acknowledge and take responsibility"
-        rest = re.sub(r"\b(and|or)\s+(\w+ing)\b",
+        rest = re.sub(r"(\band|\bor|&)\s+(\w+ing)\b",
                       lambda m: f"{m.group(1)} {_gerund_base(m.group(2).lower()) or m.group(2)}", rest)
         return _cap(_trim(f"{verb} {rest}"))
     m = THERE_IS_RE.match(sentence)
     if m:
         return _cap(_trim(f"work towards {m.group('rest')}"))
+    m = VALUED_RE.match(sentence)
+    if m and not MODAL_RE.match(m.group("what")):
+        what = NOMINAL_RE.sub("", m.group("what").strip())
+        verb = _imperative_start(what + " x")  # a gerund subject: "providing positive messages"
+        if verb:
+            return _cap(_trim(f"{verb} {what.split(' ', 1)[1] if ' ' in what else ''}"))
+        return _cap(_trim(f"{'create' if _first_word(what) in ('a', 'an') else 'prioritise'} {_lower_first(what)}"))
     m = THERE_NEEDS_RE.match(sentence)
     if m:
         return _cap(_trim(f"ensure there is {m.group('rest')}"))
@@ -233,8 +251,10 @@ def draft_action(text: str) -> str:
     return _cap(_trim(f"work towards {_lower_first(sentence)}"))
 
 
-def _candidates(code: str, segments: Sequence[Segment], themes_by_id: dict[str, Theme]) -> list[Segment]:
-    """Statements under this heading: coded to it first, or (uncoded) nearest to it inside a theme coded to it.
+def _candidates(code: str, segments: Sequence[Segment], themes_by_id: dict[str, Theme],
+                loose_threshold: float) -> list[Segment]:
+    """Statements under this heading: coded to it first; or uncoded, nearest to it, and either inside
+    a theme coded to it or within `loose_threshold` of it (a proposal should land somewhere).
 
     Each statement supports one heading only, its best code's, so one proposal
     is not drafted twice under two headings.
@@ -243,18 +263,21 @@ def _candidates(code: str, segments: Sequence[Segment], themes_by_id: dict[str, 
     for seg in segments:
         own = seg.primary == code
         theme = themes_by_id.get(seg.theme or "")
-        via_theme = not seg.codes and theme is not None and any(c.code == code for c in theme.codes) and \
-            seg.nearest is not None and seg.nearest.code == code
-        if (own or via_theme) and is_proposal(seg):
+        nearest = not seg.codes and seg.nearest is not None and seg.nearest.code == code
+        via_theme = nearest and theme is not None and any(c.code == code for c in theme.codes)
+        close = nearest and seg.nearest.score >= loose_threshold
+        if (own or via_theme or close) and is_proposal(seg):
             out.append(seg)
     return out
 
 
 class RecommendationDrafter:
-    def __init__(self, min_per_heading: int = 3, max_per_heading: int = 10, merge_similarity: float = 0.7):
+    def __init__(self, min_per_heading: int = 3, max_per_heading: int = 10, merge_similarity: float = 0.7,
+                 loose_threshold: float = 0.25):
         self.min_per_heading = min_per_heading
         self.max_per_heading = max_per_heading
         self.merge_similarity = merge_similarity
+        self.loose_threshold = loose_threshold
 
     def _groups(self, vectors: np.ndarray) -> list[list[int]]:
         if len(vectors) == 1:
@@ -273,7 +296,7 @@ class RecommendationDrafter:
         plans = []
         for code in codebook.headings:
             plan = HeadingPlan(code=code.id, heading=code.heading or code.label)
-            cands = _candidates(code.id, segments, themes_by_id)
+            cands = _candidates(code.id, segments, themes_by_id, self.loose_threshold)
             if cands:
                 vecs = vectors[[index[s.id] for s in cands]]
                 recs = []

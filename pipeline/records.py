@@ -75,7 +75,8 @@ class DroppedLine:
     """A line ingest left out, and why, so the ingest report can account for it."""
 
     line: int
-    reason: str  # roster | contents | contact | page_furniture | footnote | table | fragment | empty
+    reason: str  # roster | contents | contact | page_furniture | footnote | table | fragment | empty |
+    # empty_bullet | duplicate | attribution
     text: str
 
 
@@ -89,6 +90,10 @@ class IngestReport:
     questions: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     notes: list[str] = field(default_factory=list)
+    format: str = "text"  # text | markdown | docx | pdf | csv | xlsx | jsonl
+    redactions: dict[str, int] = field(default_factory=dict)  # EMAIL, PHONE, URL, POSTCODE, NI, PERSON -> count
+    lines: dict[str, int] = field(default_factory=dict)  # every non-blank line: statements/structure/dropped
+    structure_lines: list[int] = field(default_factory=list)  # lines read as headings, questions or prompts
 
     def dropped_by_reason(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -107,6 +112,9 @@ class IngestReport:
             "sections": self.sections,
             "questions": self.questions,
             "notes": self.notes,
+            "format": self.format,
+            "redactions": dict(sorted(self.redactions.items())),
+            "lines": self.lines,
         }
 
 

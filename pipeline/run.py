@@ -110,6 +110,7 @@ def run_pipeline(paths: Sequence[str | Path], settings: Settings | None = None,
     embedder = Embedder(settings.model, cache_dir=settings.cache_dir)
     with timer("embed"), reporter.bar("Embedding statements", len(segments)) as advance:
         vectors = embedder.encode([s.text for s in segments], progress=advance)
+    embed_stats = dict(embedder.stats)  # the statements' own; the codebook's texts come next
 
     reporter.stage("code")
     with timer("code"):
@@ -134,7 +135,7 @@ def run_pipeline(paths: Sequence[str | Path], settings: Settings | None = None,
 
     return RunResult(settings=settings, inputs=inputs, codebook=codebook, segments=segments, vectors=vectors,
                      themes=themes, plans=plans, reports=ingested.reports, failures=ingested.failures,
-                     model_id=embedder.model_id, timings=timer.timings, embed_stats=dict(embedder.stats),
+                     model_id=embedder.model_id, timings=timer.timings, embed_stats=embed_stats,
                      events=events_of(segments))
 
 

@@ -6,10 +6,27 @@ models would cost seconds per run on an ordinary laptop.
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 
-import spacy
-from spacy.lang.en.stop_words import STOP_WORDS
+
+def _import_spacy_without_torch():
+    """thinc (under spaCy) imports torch eagerly, only to offer PyTorch wrappers Plenary never
+    uses; hiding it saves over a second on every warm run. torch loads later, when the
+    embedding model is actually needed."""
+    if "torch" in sys.modules or "spacy" in sys.modules:
+        import spacy
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail fast
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
+
+
+spacy = _import_spacy_without_torch()
+from spacy.lang.en.stop_words import STOP_WORDS  # noqa: E402
 
 # the lookup table maps these plural-looking nouns to Latin singulars nobody writes
 LEMMA_FIXES = {"agendum": "agenda", "datum": "data", "criterion": "criteria"}

@@ -45,8 +45,9 @@ class WebConfig:
 
     @property
     def max_request_bytes(self) -> int:
-        # a whole upload request may hold max_files files plus form overhead
-        return self.max_upload_bytes * self.max_files + 1024 * 1024
+        # a whole upload request may hold several files, up to 200 MB in all (one file may always be sent)
+        return max(self.max_upload_bytes, min(self.max_upload_bytes * self.max_files, 200 * 1024 * 1024)) \
+            + 1024 * 1024
 
     @property
     def database_path(self) -> Path:
