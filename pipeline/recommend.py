@@ -18,12 +18,12 @@ from .codebook import Codebook
 from .records import HeadingPlan, Recommendation, Segment, Theme
 
 ACTION_VERBS = {
-    "address", "adopt", "appoint", "build", "capitalise", "celebrate", "challenge", "change", "collect",
+    "acknowledge", "address", "adopt", "amplify", "appoint", "build", "educate", "help", "identify", "inspire", "show", "capitalise", "celebrate", "challenge", "change", "collect",
     "commission", "consider", "consult", "continue", "create", "deliver", "develop", "embed", "empower",
     "enable", "encourage", "engage", "ensure", "establish", "focus", "fund", "give", "hold", "improve",
     "include", "increase", "introduce", "invest", "involve", "learn", "listen", "look", "maintain", "make",
     "map", "mentor", "monitor", "offer", "open", "plan", "prioritise", "promote", "protect", "provide",
-    "publish", "raise", "reach", "recognise", "recognize", "recruit", "reduce", "refresh", "remove", "resource",
+    "publish", "raise", "reach", "realise", "recognise", "recognize", "recruit", "reduce", "refresh", "remove", "resource",
     "respect", "review", "set", "share", "simplify", "standardise", "start", "stop", "strengthen", "support",
     "tackle", "take", "talk", "target", "train", "undertake", "use", "value", "work",
 }
@@ -61,6 +61,8 @@ NOMINAL_RE = re.compile(r"^(the\s+)?(existence|provision|creation|development|us
 PROPOSAL_RE = re.compile(
     r"(^need\b|\bneed(s|ed)?\s+(for|more|better|a|an|longer|proper|investment)\b|\bwould\s+like\b|"
     r"\brequires?\b|\bwant(s|ed)?\s+to\s+see\b)", re.I)
+LACK_RE = re.compile(r"^(there\s+(is|are|was|were)\s+)?(no|not\s+enough|a\s+lack\s+of|lack\s+of|insufficient|"
+                     r"too\s+few|too\s+little|little|few|limited|poor)\s+(?P<rest>\w.+)$", re.I)
 THERE_IS_RE = re.compile(r"^(so\s+that\s+)?there\s+(is|are|will\s+be)\s+(?P<rest>.+)$", re.I)
 # reported speech: "It was suggested that ...", "From the evidence, the panel felt that ..."
 REPORTED_RE = re.compile(r"^(it\s+(was|is|has\s+been)\s+(suggested|proposed|recommended|agreed|felt|noted|recognised|"
@@ -103,7 +105,7 @@ def _gerund_base(word: str) -> str | None:
         if base in ACTION_VERBS:
             return base
     base = T.lemma(word)
-    return base if base != word and len(base) > 3 else None
+    return base if base in ACTION_VERBS else None
 
 
 def _as_imperative_verb(word: str) -> str | None:
@@ -127,6 +129,12 @@ def _imperative_start(sentence: str) -> str | None:
     return verb
 
 
+def _aspiration(sentence: str) -> bool:
+    """'More inclusion in local politics' asks for something; 'More research exists on X' reports."""
+    return bool(COMPARATIVE_RE.match(sentence)) and not CLAUSE_VERB_RE.search(sentence) and \
+        not re.search(r"\b(exists?|happen(s|ed)?|seems?|show(s|ed))\b", sentence, re.I)
+
+
 def is_proposal(segment: Segment) -> bool:
     """Does the statement propose a change, rather than only describe a problem or ask a question?
 
@@ -142,7 +150,7 @@ def is_proposal(segment: Segment) -> bool:
     for sentence in statements:
         if STRONG_PROPOSAL_RE.search(sentence) or _imperative_start(sentence):
             return True
-        if note and (PROPOSAL_RE.search(sentence) or COMPARATIVE_RE.match(sentence)):
+        if note and (PROPOSAL_RE.search(sentence) or _aspiration(sentence)):
             return True
     if note and T.word_count(segment.text) >= 3:
         asked = segment.question or (segment.section[-1] if segment.section else "")
@@ -199,7 +207,7 @@ def draft_action(text: str) -> str:
     if m:
         return _cap(_trim(f"work towards {m.group('rest')}"))
     m = VALUED_RE.match(sentence)
-    if m and not MODAL_RE.match(m.group("what")):
+    if m and not MODAL_RE.match(m.group("what")) and not re.search(r"^no\b|\bwhich\b|\bthat\b", m.group("what"), re.I):
         what = NOMINAL_RE.sub("", m.group("what").strip())
         verb = _imperative_start(what + " x")  # a gerund subject: "providing positive messages"
         if verb:
@@ -218,16 +226,16 @@ def draft_action(text: str) -> str:
     if m:
         rest = m.group("rest")
         first = _first_word(rest)
-        if _as_imperative_verb(first) or (first and T.lemma(first) == first and first not in
-                                          {"more", "a", "an", "the", "better", "to", "for"} and
-                                          not COMPARATIVE_RE.match(rest)):
+        if _as_imperative_verb(first):
             return _cap(_trim(rest))
         if first in ("a", "an"):
             return _cap(_trim(f"create {rest}"))
         return _cap(_trim(f"provide {rest}"))
     m = MODAL_RE.match(sentence)
     if m and T.word_count(m.group("subject")) <= 10:
-        subject = m.group("subject").strip(" ,–-")
+        subject = m.group("subject").strip(" –-")
+        if "," in subject:  # "Competing for small pots, need to work together": a topic, then the action
+            subject = subject.rsplit(",", 1)[1].strip()
         if CLAUSE_VERB_RE.search(subject) or subject.lower().endswith(" and"):
             subject = ""  # "X are fractured and need to come together": keep only the action
         rest = m.group("rest")
@@ -243,9 +251,10 @@ def draft_action(text: str) -> str:
                 tail = rest.split(" ", 1)[1] if " " in rest else ""
                 return _cap(_trim(f"{T.lemma(first)} {_lower_first(subject)} {tail}"))
             return _cap(_trim(f"ensure {_lower_first(subject)} {'is' if not neg else 'is not'} {rest}"))
-        if subject.lower().endswith("s") or " and " in subject:
-            return _cap(_trim(f"ensure {_lower_first(subject)} {neg}{rest}"))
-        return _cap(_trim(f"ask {_lower_first(subject)} {'not ' if neg else ''}to {rest}"))
+        return _cap(_trim(f"ensure {_lower_first(subject)} {neg}{rest}"))
+    m = LACK_RE.match(sentence)
+    if m:  # a statement of lack asks for the thing lacking
+        return _cap(_trim(f"provide {m.group('rest')}"))
     if COMPARATIVE_RE.match(sentence):
         return _cap(_trim(f"secure {_lower_first(sentence)}"))
     return _cap(_trim(f"work towards {_lower_first(sentence)}"))

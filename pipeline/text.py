@@ -29,7 +29,9 @@ spacy = _import_spacy_without_torch()
 from spacy.lang.en.stop_words import STOP_WORDS  # noqa: E402
 
 # the lookup table maps these plural-looking nouns to Latin singulars nobody writes
-LEMMA_FIXES = {"agendum": "agenda", "datum": "data", "criterion": "criteria"}
+LEMMA_FIXES = {"agendum": "agenda", "datum": "data", "criterion": "criteria", "numb": "number"}
+# British -isation plurals are missing from the lookup table
+PLURAL_RE = re.compile(r"(is|iz)ations$")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 
@@ -46,7 +48,8 @@ def nlp() -> spacy.language.Language:
 @spacy.Language.component("plenary_lemma_fixes")
 def _lemma_fixes(doc):
     for tok in doc:
-        fixed = LEMMA_FIXES.get(tok.lemma_.lower())
+        lemma = tok.lemma_.lower()
+        fixed = LEMMA_FIXES.get(lemma) or (lemma[:-1] if PLURAL_RE.search(lemma) else None)
         if fixed:
             tok.lemma_ = fixed
     return doc
@@ -61,7 +64,10 @@ def sentences(text: str) -> list[tuple[int, str]]:
 def lemma(word: str) -> str:
     doc = nlp().make_doc(word.lower())
     nlp().get_pipe("lemmatizer")(doc)
-    return LEMMA_FIXES.get(doc[0].lemma_, doc[0].lemma_) if len(doc) else word.lower()
+    if not len(doc):
+        return word.lower()
+    lemma = doc[0].lemma_
+    return LEMMA_FIXES.get(lemma) or (lemma[:-1] if PLURAL_RE.search(lemma) else lemma)
 
 
 def word_count(text: str) -> int:

@@ -73,7 +73,8 @@ def content_terms(texts: Sequence[str]) -> list[list[str]]:
 
 
 class CTfidfLabeller:
-    """Class-based TF-IDF over lemma n-grams: the terms that set one theme apart."""
+    """Class-based TF-IDF over lemma n-grams, weighted by how few themes use a term:
+    the terms that set one theme apart."""
 
     def __init__(self, n_keywords: int = 8, n_label_terms: int = 3):
         self.n_keywords = n_keywords
@@ -85,11 +86,16 @@ class CTfidfLabeller:
         for c in counts:
             total.update(c)
         avg_words = sum(sum(c.values()) for c in counts) / max(len(counts), 1)
+        # how many themes use a term: with a dozen themes from one event, words like
+        # "community" sit in all of them and would otherwise label every theme
+        in_themes = Counter(term for c in counts for term in c)
+        n_themes = len(counts)
         out = []
         for c in counts:
             size = sum(c.values()) or 1
             scored = sorted(
-                ((term, (n / size) * math.log(1 + avg_words / total[term])) for term, n in c.items() if n >= 2),
+                ((term, (n / size) * math.log(1 + avg_words / total[term]) * math.log(1 + n_themes / in_themes[term]))
+                 for term, n in c.items() if n >= 2),
                 key=lambda ts: (-ts[1], ts[0]),
             )
             out.append([t for t, _ in scored[: self.n_keywords]])
