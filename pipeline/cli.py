@@ -58,9 +58,23 @@ def main():
     """
 
 
-def _settings(codebook, event, themes, seed, threshold, keep_going, text_column, max_mb) -> Settings:
+def _settings(codebook, event, themes, seed, threshold, keep_going, text_column, max_mb, redact=True,
+              event_date=None, event_place=None, event_type=None) -> Settings:
+    if isinstance(text_column, (tuple, list)):  # --text-column may be given once per question column
+        text_column = list(text_column) if len(text_column) > 1 else (text_column[0] if text_column else None)
     return Settings(codebook=codebook, event=event, n_themes=themes, seed=seed, threshold=threshold,
-                    keep_going=keep_going, text_column=text_column, max_bytes=int(max_mb * 1024 * 1024))
+                    keep_going=keep_going, text_column=text_column, max_bytes=int(max_mb * 1024 * 1024),
+                    redact=redact, event_date=event_date, event_place=event_place, event_type=event_type)
+
+
+def _check_event_date(ctx, param, value):
+    if value is None:
+        return None
+    from .events import check_date
+    try:
+        return check_date(value)
+    except InputError as exc:
+        raise click.BadParameter(exc.message) from None
 
 
 @main.command()
@@ -69,41 +83,74 @@ def _settings(codebook, event, themes, seed, threshold, keep_going, text_column,
 @click.option("--out", "-o", type=click.Path(path_type=Path),
               help="Output folder (default: outputs/<run-name>/). Replaced only when the run succeeds.")
 @click.option("--name", help="Run name (default: from --event, the single input file, or 'bundled-corpora').")
-@click.option("--event", help="Event name for every statement (default: each file's name).")
+@click.option("--event", help="Event name for every statement (default: the event.yaml sidecar, or each file's name).")
+@click.option("--event-date", callback=_check_event_date,
+              help="Event date for every file, YYYY, YYYY-MM or YYYY-MM-DD (default: from event.yaml sidecars).")
+@click.option("--event-place", help="Event place for every file (default: from event.yaml sidecars).")
+@click.option("--event-type", help="Event type for every file: assembly, workshop, panel, survey... "
+                                   "(default: from event.yaml sidecars).")
 @click.option("--themes", type=click.IntRange(2, 200), help="Number of themes (default: about sqrt(statements/2)).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed for clustering.")
 @click.option("--threshold", type=click.FloatRange(-1, 1), default=0.35, show_default=True,
               help="Score a statement must reach to take a code (a code's own 'threshold' wins).")
-@click.option("--text-column", help="Column holding the statements in CSV/JSONL input (default: 'text').")
+@click.option("--text-column", multiple=True,
+              help="A free-text column to read in CSV/XLSX/JSONL input; repeat for several questions "
+                   "(default: the columns whose answers are free text).")
 @click.option("--max-mb", type=click.FloatRange(0.001), default=DEFAULT_MAX_BYTES / 1024 / 1024, show_default=True,
               help="Refuse input files larger than this.")
-@click.option("--keep-going", is_flag=True, help="Analyse the files that could be read even if some could not.")
+@click.option("--no-redact", "no_redact", is_flag=True,
+              help="Keep emails, phone numbers, URLs, postcodes, NI numbers and names (redacted by default).")
+@click.option("--keep-going", is_flag=True,
+              help="Analyse the files that could be read even if some could not (exit 0; failures in run.json).")
+@click.option("--coder", type=click.Choice(["auto", "zero-shot", "learned"]), default="auto", show_default=True,
+              help="auto: learn from --train when given, else zero-shot (see docs/research.md).")
+@click.option("--train", type=click.Path(path_type=Path),
+              help="Your labelled statements (JSONL/CSV: id, text, labels) for the coder to learn from.")
+@click.option("--overrides", type=click.Path(path_type=Path),
+              help="Your own codes (JSONL {id, codes}); they always win and are marked as coded by a person.")
+@click.option("--adapt-prior", is_flag=True, help="Learned coder: fit the code shares to these statements (EM).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
-def run(paths, codebook, out, name, event, themes, seed, threshold, text_column, max_mb, keep_going, quiet):
+def run(paths, codebook, out, name, event, event_date, event_place, event_type, themes, seed, threshold, text_column,
+        max_mb, no_redact, keep_going, coder, train, overrides, adapt_prior, quiet):
     """Analyse notes: themes, codes, ranking and a draft action plan.
 
-    PATHS are notes files (.txt, .md, .csv, .jsonl) or folders of them. With no
-    PATHS the bundled demo corpora are analysed. Writes segments.jsonl,
+    PATHS are notes files (.txt, .md, .docx, .pdf, .csv, .xlsx, .jsonl) or
+    folders of them; an event.yaml beside them gives the event's name, date,
+    place and type. With no PATHS the bundled demo corpora are analysed.
+    Personal details are redacted before anything is embedded or written
+    (--no-redact turns this off). Writes segments.jsonl,
     themes.json, recommendations.json/.md, summary.md, report.html, ingest.json
     and run.json into the output folder.
     """
     from .report import write_run
     from .run import run_pipeline
 
-    settings = _settings(codebook, event, themes, seed, threshold, keep_going, text_column, max_mb)
+    settings = _settings(codebook, event, themes, seed, threshold, keep_going, text_column, max_mb,
+                         redact=not no_redact, event_date=event_date, event_place=event_place, event_type=event_type)
+    settings.coder, settings.adapt_prior = coder, adapt_prior
+    settings.train = str(train) if train else None
+    settings.overrides = str(overrides) if overrides else None
     if name is None:
         name = slug(event) if event else (slug(paths[0].name) if len(paths) == 1 else
                                           "bundled-corpora" if not paths else "notes")
     out = out or Path("outputs") / name
     result = run_pipeline(paths, settings, reporter=ClickReporter(quiet))
     write_run(result, out, name=name)
+    if not quiet:
+        from .ingest import format_report
+        for report in result.reports:
+            click.echo(format_report(report), err=True)
     for failure in result.failures:
         click.echo(f"plenary: skipped: {failure}", err=True)
+    if result.overrides:
+        missing = result.overrides["unmatched"]
+        click.echo(f"overrides: {result.overrides['applied']} statements coded by a person"
+                   + (f"; {len(missing)} ids match no statement (first: {missing[0]})" if missing else ""), err=True)
     themes_n = sum(1 for t in result.themes if not t.is_unclustered)
     recs = sum(len(p.recommendations) for p in result.plans)
     click.echo(f"{len(result.segments)} statements, {themes_n} themes, {recs} recommendations "
                f"→ {out / 'report.html'}")
-    if result.failures:
+    if result.failures and not keep_going:
         sys.exit(1)
 
 
@@ -114,8 +161,15 @@ def run(paths, codebook, out, name, event, themes, seed, threshold, text_column,
 @click.option("--threshold", type=click.FloatRange(-1, 1), default=0.35, show_default=True,
               help="Score a statement must reach to take a code.")
 @click.option("--text-column", help="Column holding the statements in CSV/JSONL input (default: 'text').")
+@click.option("--coder", type=click.Choice(["auto", "zero-shot", "learned"]), default="auto", show_default=True,
+              help="auto: learn from --train when given, else zero-shot (see docs/research.md).")
+@click.option("--train", type=click.Path(path_type=Path),
+              help="Your labelled statements (JSONL/CSV: id, text, labels) for the coder to learn from.")
+@click.option("--overrides", type=click.Path(path_type=Path),
+              help="Your own codes (JSONL {id, codes}); they always win and are marked \"by\": \"person\".")
+@click.option("--adapt-prior", is_flag=True, help="Learned coder: fit the code shares to these statements (EM).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
-def code(input_path, codebook, out, threshold, text_column, quiet):
+def code(input_path, codebook, out, threshold, text_column, coder, train, overrides, adapt_prior, quiet):
     """Code statements against a codebook, one output line per input item.
 
     INPUT is JSONL with {"id", "text"} per line, a CSV, or any notes file.
@@ -123,19 +177,26 @@ def code(input_path, codebook, out, threshold, text_column, quiet):
     "nearest"}, in input order; "codes" is empty when no code clears its
     threshold, and "nearest" still names the closest code and its score.
     """
+    from .agreement import read_labelled
     from .codebook import load_codebook
-    from .coding import CodebookCoder
+    from .coding import make_coder
     from .embed import Embedder
     from .ingest import ingest_file
+    from .overrides import apply_overrides, read_overrides
 
     reporter = ClickReporter(quiet)
     book = load_codebook(codebook)
+    train_items = read_labelled(train, book, what="training", need_text=True) if train else []
+    person = read_overrides(overrides, book) if overrides else []
     segments, _ = ingest_file(input_path, text_column=text_column)
     embedder = Embedder()
     with reporter.bar("Embedding statements", len(segments)) as advance:
         vectors = embedder.encode([s.text for s in segments], progress=advance)
-    CodebookCoder(embedder, threshold=threshold).fit(book).transform(segments, vectors)
-    rows = [{"id": s.id, "text": s.text, "codes": [{"code": c.code, "score": c.score} for c in s.codes],
+    make_coder(embedder, book, coder, train_items, threshold=threshold,
+               prior="adapt" if adapt_prior else "flat").transform(segments, vectors)
+    if person:
+        apply_overrides(segments, person, str(overrides))
+    rows = [{"id": s.id, "text": s.text, "codes": [{"code": c.code, "score": c.score, "by": c.by} for c in s.codes],
              "primary": s.primary, "nearest": {"code": s.nearest.code, "score": s.nearest.score}}
             for s in segments]
     _write_jsonl_atomic(out, rows)

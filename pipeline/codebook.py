@@ -16,7 +16,8 @@ import yaml
 
 from .errors import InputError
 
-CODEBOOK_KEYS = {"name", "version", "description", "codes"}
+CODEBOOK_KEYS = {"name", "version", "description", "codes", "sets"}
+SET_KEYS = {"name", "description", "codes"}
 CODE_KEYS = {
     "id", "label", "description", "heading", "include", "exclude", "examples",
     "counter_examples", "keywords", "parent", "color", "codable", "threshold",
@@ -75,6 +76,23 @@ class Code:
 
 
 @dataclass
+class CodeSet:
+    """A named group of codes that cuts across the hierarchy (a REFI-QDA Set, an ATLAS.ti code group)."""
+
+    name: str
+    codes: list[str]
+    description: str | None = None
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name}
+        if self.description:
+            d["description"] = self.description
+        d["codes"] = list(self.codes)
+        return d
+
+
+@dataclass
 class Codebook:
     codes: list[Code]
     name: str = "codebook"
@@ -82,6 +100,7 @@ class Codebook:
     description: str | None = None
     path: str | None = None
     sha256: str | None = None
+    sets: list[CodeSet] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_id = {c.id: c for c in self.codes}
@@ -134,6 +153,8 @@ class Codebook:
         if self.description:
             d["description"] = self.description
         d["codes"] = [c.to_dict() for c in self.codes]
+        if self.sets:
+            d["sets"] = [s.to_dict() for s in self.sets]
         return d
 
     def to_yaml(self) -> str:
@@ -232,10 +253,12 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     if not isinstance(root, yaml.MappingNode):
         raise InputError(path, "codebook must be a mapping with a 'codes' list", _line(root))
     meta: dict[str, Any] = {}
-    codes_node = None
+    codes_node = sets_node = None
     for key, key_node, value_node in _mapping_items(path, root, CODEBOOK_KEYS, "the codebook"):
         if key == "codes":
             codes_node = value_node
+        elif key == "sets":
+            sets_node = value_node
         else:
             meta[key] = _scalar(path, value_node, key)
     if codes_node is None:
@@ -257,9 +280,32 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     _check_no_cycles(path, codes)
     if not any(c.codable for c in codes):
         raise InputError(path, "no code is codable (every code has codable: false)", field="codable")
+    sets = _parse_sets(path, sets_node, set(first_line)) if sets_node is not None else []
     return Codebook(codes=codes, name=meta.get("name") or Path(path).stem, version=meta.get("version"),
                     description=meta.get("description"), path=path,
-                    sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+                    sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), sets=sets)
+
+
+def _parse_sets(path: str, node: yaml.Node, ids: set[str]) -> list[CodeSet]:
+    if not isinstance(node, yaml.SequenceNode):
+        raise InputError(path, "'sets' must be a list of {name, codes}", _line(node), "sets")
+    out: list[CodeSet] = []
+    for item in node.value:
+        if not isinstance(item, yaml.MappingNode):
+            raise InputError(path, "each set must be a mapping with name and codes", _line(item), "sets")
+        values: dict[str, Any] = {}
+        for key, key_node, value_node in _mapping_items(path, item, SET_KEYS, "a set"):
+            values[key] = _string_list(path, value_node, key) if key == "codes" else _scalar(path, value_node, key)
+            if key == "codes":
+                for code_node in (value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]):
+                    if str(code_node.value).strip() not in ids:
+                        raise InputError(path, f"set member '{code_node.value}' is not a code", _line(code_node),
+                                         "codes")
+        if not values.get("name"):
+            raise InputError(path, "set is missing its 'name'", _line(item), "name")
+        out.append(CodeSet(name=values["name"], codes=values.get("codes", []),
+                           description=values.get("description") or None, line=_line(item)))
+    return out
 
 
 def _check_no_cycles(path: str, codes: list[Code]) -> None:
@@ -334,6 +380,9 @@ def diff_codebooks(old: Codebook, new: Codebook) -> CodebookDiff:
         a, b = getattr(old, key), getattr(new, key)
         if a != b:
             diff.meta[key] = (a, b)
+    a_sets, b_sets = [s.to_dict() for s in old.sets], [s.to_dict() for s in new.sets]
+    if a_sets != b_sets:
+        diff.meta["sets"] = (a_sets, b_sets)
     old_ids = [c.id for c in old.codes]
     new_ids = [c.id for c in new.codes]
     diff.added = [i for i in new_ids if i not in old]
@@ -402,4 +451,7 @@ def show_text(codebook: Codebook, verbose: bool = False) -> str:
                     lines += [f"{pad}  - {item}" for item in value]
                 else:
                     lines.append(f"{pad}{name}: {value}")
+    for code_set in codebook.sets:
+        lines += ["", f"set '{code_set.name}': {', '.join(code_set.codes)}"
+                  + (f"  ({code_set.description})" if code_set.description else "")]
     return "\n".join(lines)

@@ -20,16 +20,12 @@ from __future__ import annotations
 import json
 import math
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
-from . import __version__
 from .errors import InputError
 from .records import UNCLUSTERED, Event
 
@@ -261,7 +257,7 @@ def across_events_test(counts: Sequence[int], totals: Sequence[int]) -> dict[str
     from scipy.stats import chi2_contingency
 
     counts, totals = np.asarray(counts), np.asarray(totals)
-    if counts.sum() == 0 or len(counts) < 2:
+    if counts.sum() in (0, totals.sum()) or len(counts) < 2:  # no statements, or nothing else to compare with
         return {"test": None, "p": None, "approximate": False}
     table = np.vstack([counts, totals - counts])
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
@@ -295,6 +291,7 @@ class ThemeGroup:
     similarity: dict[tuple[int, str], float | None] = field(default_factory=dict)  # to the group when joined
     how: dict[tuple[int, str], str] = field(default_factory=dict)  # seed | matched | split
     best: dict[tuple[int, str], tuple[float, str] | None] = field(default_factory=dict)  # unmatched: best miss
+    previous: dict[str, Any] | None = None  # the earlier run's theme whose id it took (--ids-from)
 
 
 def lexical_vectors(texts: Sequence[str]) -> np.ndarray:
@@ -425,7 +422,7 @@ class Comparison:
         return " + ".join(self.to_events)
 
 
-def _event_names(runs: Sequence[RunData]) -> tuple[list[list[str]], list[str]]:
+def _event_names(runs: Sequence[RunData], run_names: Sequence[str]) -> tuple[list[list[str]], list[str]]:
     """Each run's event names made unique across runs (an event name used in two runs is
     qualified by its run's name), and notes saying so."""
     seen: dict[str, int] = {}
@@ -433,21 +430,25 @@ def _event_names(runs: Sequence[RunData]) -> tuple[list[list[str]], list[str]]:
         for e in run.events:
             seen[e.name] = seen.get(e.name, 0) + 1
     names, notes = [], []
-    used: set[str] = set()
-    for run in runs:
+    for run, run_name in zip(runs, run_names):
         row = []
         for e in run.events:
             name = e.name
             if seen[name] > 1:
-                name = run.name if len(run.events) == 1 else f"{run.name}/{e.name}"
-                k = 2
-                while name in used:
-                    name, k = f"{run.name}#{k}", k + 1
-                notes.append(f"Event '{e.name}' occurs in more than one run; in {run.path} it is called '{name}'.")
-            used.add(name)
+                name = run_name if len(run.events) == 1 else f"{run_name}/{e.name}"
+                notes.append(f"Event '{e.name}' occurs in more than one run; from {run.path} it is called '{name}'.")
             row.append(name)
         names.append(row)
     return names, notes
+
+
+def _run_names(runs: Sequence[RunData]) -> list[str]:
+    """Run names, made unique: they label events and new themes."""
+    out, counts = [], {}
+    for run in runs:
+        counts[run.name] = counts.get(run.name, 0) + 1
+        out.append(run.name if counts[run.name] == 1 else f"{run.name}#{counts[run.name]}")
+    return out
 
 
 def _resolve_side(wanted: list[str] | None, names: list[str], default: str, flag: str) -> list[str]:
@@ -458,7 +459,7 @@ def _resolve_side(wanted: list[str] | None, names: list[str], default: str, flag
         if w not in names:
             raise InputError(flag, f"no event called '{w}' (events: {', '.join(names)})")
         out.append(w)
-    return out
+    return list(dict.fromkeys(out))  # an event named twice still counts once
 
 
 def _quotes(group: ThemeGroup, events: Sequence[str], seg_event: dict, seg_index: dict, n: int) -> list[dict]:
@@ -499,16 +500,16 @@ def _label(present: list[str], from_events: list[str], to_events: list[str], cha
 
 
 def compare_runs(paths: Sequence[str | Path], settings: CompareSettings | None = None) -> Comparison:
+    """Compare the events of one multi-event run folder, or of two or more run folders.
+
+    Raises InputError (file, line or field named) for folders that are not complete runs, for a
+    single event, and for --from/--to events that do not exist."""
     settings = settings or CompareSettings()
     runs = [load_run(p) for p in paths]
     if not runs:
         raise InputError("compare", "give one multi-event run folder, or two or more run folders")
-    names, notes = _event_names(runs)
-    # run names label new themes in later runs, so they must differ
-    run_names, counts = [], {}
-    for run in runs:
-        counts[run.name] = counts.get(run.name, 0) + 1
-        run_names.append(run.name if counts[run.name] == 1 else f"{run.name}#{counts[run.name]}")
+    run_names = _run_names(runs)
+    names, notes = _event_names(runs, run_names)
 
     # ---- events: ordered by date when every event has one, else as given
     events = []
@@ -573,6 +574,7 @@ def compare_runs(paths: Sequence[str | Path], settings: CompareSettings | None =
             "members": [{"run": run_names[r], "theme": t.id, "label": t.label,
                          "similarity": g.similarity.get((r, t.id)), "how": g.how.get((r, t.id)),
                          "best_other": g.best.get((r, t.id))} for r, t in g.members],
+            "previous": g.previous,
             "size": sum(counts_by_event.values()),
             "counts": counts_by_event,
             "shares": {e: counts_by_event[e] / totals[e] for e in event_names},
@@ -620,72 +622,85 @@ def compare_runs(paths: Sequence[str | Path], settings: CompareSettings | None =
 def _match(runs: list[RunData], run_names: list[str], settings: CompareSettings,
            notes: list[str]) -> tuple[list[ThemeGroup], dict[str, Any]]:
     """Themes of every run, grouped into one identity per 'same theme'."""
-    themed = [[t for t in run.themes if t.id != UNCLUSTERED and t.segments] for run in runs]
     previous = load_run(settings.ids_from) if settings.ids_from else None
-    if len(runs) == 1 and not previous:
-        groups = [ThemeGroup(id=t.id, label=t.label, keywords=list(t.keywords), members=[(0, t)],
-                             how={(0, t.id): "seed"}) for t in themed[0]]
-        return groups, {"method": "single run: its themes were found once, across all its events",
-                        "threshold": None, "runs": run_names, "matched_groups": 0, "unmatched": []}
-
-    # a previous run (--ids-from) goes first, so its ids seed the identities
-    sources = ([previous] if previous else []) + runs
-    names = (["previous"] if previous else []) + run_names
-    theme_lists = ([[t for t in previous.themes if t.id != UNCLUSTERED and t.segments]] if previous else []) + themed
+    sources = runs + ([previous] if previous else [])
+    theme_lists = [[t for t in run.themes if t.id != UNCLUSTERED and t.segments] for run in sources]
     models = {run.model for run in sources}
     shapes = {t.centroid.shape if t.centroid is not None else None for ts in theme_lists for t in ts}
     if len(models) == 1 and None not in shapes and len(shapes) <= 1:
-        method, threshold, vectors = "centroid cosine similarity", settings.threshold, None
+        method, threshold = "centroid cosine similarity", settings.threshold
+        vectors = [np.array([t.centroid for t in ts]) for ts in theme_lists]
     else:
         # embeddings from different models live in different spaces: fall back to the words
         method, threshold = "TF-IDF cosine similarity of the themes' statements", settings.lexical_threshold
-        texts = []
-        for run, themes in zip(sources, theme_lists):
-            by_id = run.by_id
-            texts += [" ".join(by_id[s]["text"] for s in t.segments) for t in themes]
-        flat = lexical_vectors(texts)
-        vectors, start = [], 0
-        for themes in theme_lists:
-            vectors.append(flat[start:start + len(themes)])
-            start += len(themes)
-        why = ("the runs used different embedding models (" + ", ".join(sorted(map(str, models))) + ")"
-               if len(models) > 1 else "some themes have no centroid (an older run)")
-        notes.append(f"Themes were matched by their wording, not by embeddings, because {why}; "
-                     f"threshold {threshold}.")
-    groups = ThemeMatcher(threshold=threshold).match(theme_lists, names, vectors)
+        texts = [" ".join(run.by_id[s]["text"] for s in t.segments)
+                 for run, ts in zip(sources, theme_lists) for t in ts]
+        flat, vectors, start = lexical_vectors(texts), [], 0
+        for ts in theme_lists:
+            vectors.append(flat[start:start + len(ts)])
+            start += len(ts)
+        if len(sources) > 1:
+            why = ("the runs used different embedding models (" + ", ".join(sorted(map(str, models))) + ")"
+                   if len(models) > 1 else "some themes have no centroid (an older run)")
+            notes.append(f"Themes were matched by their wording, not by embeddings, because {why}; "
+                         f"threshold {threshold}.")
 
-    info: dict[str, Any] = {"method": method, "threshold": threshold, "runs": run_names}
+    n = len(runs)
+    if n == 1:
+        groups = [ThemeGroup(id=t.id, label=t.label, keywords=list(t.keywords), members=[(0, t)],
+                             similarity={(0, t.id): None}, how={(0, t.id): "seed"}) for t in theme_lists[0]]
+        info: dict[str, Any] = {"method": "single run: its themes were found once, across all its events",
+                                "threshold": None, "runs": run_names}
+    else:
+        groups = ThemeMatcher(threshold=threshold).match(theme_lists[:n], run_names, vectors[:n])
+        info = {"method": method, "threshold": threshold, "runs": run_names}
     if previous:
-        shift = lambda d: {(r - 1, k): v for (r, k), v in d.items() if r > 0}  # noqa: E731
-        kept, same_raw, gone, current = 0, 0, [], []
-        for g in groups:
-            members = [(r - 1, t) for r, t in g.members if r > 0]
-            seeded = any(r == 0 for r, _ in g.members)
-            if seeded and not members:
-                gone.append({"theme": g.id, "label": g.label})
-                continue
-            if seeded:
-                kept += 1
-                same_raw += any(t.id == g.id for _, t in members)
-            g.members, g.similarity, g.how, g.best = members, shift(g.similarity), shift(g.how), shift(g.best)
-            current.append(g)
-        groups = current
-        info["identity"] = {
-            "previous_run": str(previous.path),
-            "previous_themes": len(theme_lists[0]),
-            "kept_id": kept,  # previous themes found again, now under their old id
-            "same_id_without_matching": same_raw,  # of those, how many the run had given the same id anyway
-            "new": sum(1 for g in groups if all(g.how.get((r, t.id)) == "unmatched" for r, t in g.members)),
-            "not_found": gone,
-        }
+        info["identity"] = _rename_from(groups, theme_lists, vectors, n, threshold, run_names, str(previous.path))
+        info["method"] = method if n > 1 else f"{method} (to the earlier run's themes)"
+        info["threshold"] = threshold
     info["matched_groups"] = sum(1 for g in groups if len({r for r, _ in g.members}) > 1)
     info["unmatched"] = [
         {"run": run_names[r], "theme": t.id, "label": t.label, "id": g.id,
          "best_similarity": g.best[(r, t.id)][0] if g.best.get((r, t.id)) else None,
          "best_match": g.best[(r, t.id)][1] if g.best.get((r, t.id)) else None}
-        for g in groups for r, t in g.members if g.how.get((r, t.id)) in ("unmatched", "seed")
-        and len(g.members) == 1]
+        for g in groups for r, t in g.members if n > 1 and len(g.members) == 1]
     return groups, info
+
+
+def _rename_from(groups: list[ThemeGroup], theme_lists: list[list[RunThemes]], vectors: list[np.ndarray],
+                 n: int, threshold: float, run_names: list[str], previous_path: str) -> dict[str, Any]:
+    """Give groups that match an earlier run's theme (one-to-one, at the threshold) that theme's id.
+
+    Only ids change: the groups themselves, and so every count, stay as they were."""
+    from scipy.optimize import linear_sum_assignment
+
+    row = {(r, t.id): i for r in range(n) for i, t in enumerate(theme_lists[r])}
+    units = [_unit_rows(np.asarray(v, dtype=float)) if len(v) else v for v in vectors]
+    prev, prev_vecs = theme_lists[n], units[n]
+    out = {"previous_run": previous_path, "previous_themes": len(prev), "kept_id": 0,
+           "same_id_without_matching": 0, "new": 0, "not_found": []}
+    matched: dict[int, int] = {}
+    if groups and prev:
+        centres = _unit_rows(np.array([sum(units[r][row[(r, t.id)]] for r, t in g.members) for g in groups]))
+        sims = centres @ prev_vecs.T
+        for gi, pj in zip(*linear_sum_assignment(-sims)):
+            if sims[gi, pj] >= threshold:
+                matched[int(gi)] = int(pj)
+        for gi, pj in matched.items():
+            g = groups[gi]
+            out["same_id_without_matching"] += any(t.id == prev[pj].id for _, t in g.members)
+            g.id = prev[pj].id
+            g.previous = {"theme": prev[pj].id, "label": prev[pj].label, "similarity": round(float(sims[gi, pj]), 4)}
+    taken = {prev[pj].id for pj in matched.values()}
+    for gi, g in enumerate(groups):
+        if gi not in matched:
+            r, t = g.members[0]
+            # a new theme must not wear an earlier theme's id
+            g.id = f"{run_names[r]}/{t.id}" if "/" not in g.id else g.id
+            out["new"] += 1
+    out["kept_id"] = len(matched)
+    out["not_found"] = [{"theme": t.id, "label": t.label} for t in prev if t.id not in taken]
+    return out
 
 
 def _compare_codes(runs: list[RunData], seg_event: dict, event_names: list[str], totals: dict[str, int],

@@ -125,6 +125,21 @@ def headline(cmp: Comparison, t: dict) -> str:
     return text
 
 
+def no_change_note(cmp: Comparison) -> str | None:
+    """Said plainly when the comparison cannot show a change."""
+    if any(t["status"] in ("emerging", "fading") for t in cmp.themes):
+        return None
+    few = sum(1 for t in cmp.themes if t["status"] == "too few to tell")
+    text = (f"No theme's share changed significantly from {cmp.from_label} to {cmp.to_label} "
+            f"(Benjamini–Hochberg q < {cmp.settings.alpha}).")
+    if few:
+        text += f" For {few} theme(s) there are too few statements to conclude anything either way."
+    small = [e["name"] for e in cmp.events if e["flagged"] and e["name"] in cmp.from_events + cmp.to_events]
+    if small:
+        text += f" {', '.join(small)} has fewer than {cmp.settings.min_statements} statements."
+    return text
+
+
 def _quote_lines(t: dict) -> list[str]:
     lines = []
     for side, quotes in t["quotes"].items():
@@ -156,6 +171,8 @@ def compare_markdown(cmp: Comparison, record: dict[str, Any]) -> str:
         lines += [f"> {note}", ""]
 
     lines += ["## In brief", ""]
+    if not_sure := no_change_note(cmp):
+        lines += [f"> {not_sure}", ""]
     for status in STATUS_ORDER:
         rows = _by_status(cmp, status)
         if rows:
@@ -221,6 +238,9 @@ def compare_markdown(cmp: Comparison, record: dict[str, Any]) -> str:
             members = "; ".join(f"{x['run']}: {x['theme']} “{short(x['label'], 40)}”"
                                 + (f" {x['similarity']:.2f}" if x["similarity"] is not None else "")
                                 + (" (split)" if x["how"] == "split" else "") for x in t["members"])
+            if t.get("previous"):
+                members += f"; earlier run: {t['previous']['theme']} “{short(t['previous']['label'], 40)}” " \
+                           f"{t['previous']['similarity']:.2f}"
             lines.append(f"| `{t['id']}` {t['label']} | {members} |")
         lines.append("")
         if m.get("unmatched"):
@@ -299,6 +319,7 @@ def change_chart(cmp: Comparison, n: int = 12) -> Markup | None:
 
 
 def headings_chart(cmp: Comparison) -> Markup | None:
+    from matplotlib import colormaps
     from matplotlib.figure import Figure
 
     heads = cmp.codes.get("headings") or []
@@ -308,7 +329,7 @@ def headings_chart(cmp: Comparison) -> Markup | None:
     fig = Figure(figsize=(8, 0.8 + 0.28 * len(heads) * (len(names) + 1)))
     ax = fig.add_subplot()
     width = 1 / (len(names) + 1)
-    cmap = __import__("matplotlib").colormaps["tab10"]
+    cmap = colormaps["tab10"]
     for j, e in enumerate(names):
         ys = [i + j * width for i in range(len(heads))]
         vals = [100 * h["shares"][e] for h in heads]
@@ -334,6 +355,7 @@ def compare_html(cmp: Comparison, record: dict[str, Any]) -> str:
         cmp=cmp, record=record, names=[e["name"] for e in cmp.events], status_order=STATUS_ORDER,
         by_status={s: _by_status(cmp, s) for s in STATUS_ORDER}, meaning=LABEL_MEANING, colour=STATUS_COLOUR,
         headline=lambda t: headline(cmp, t), heatmap=heatmap(cmp), change_chart=change_chart(cmp),
+        no_change=no_change_note(cmp),
         headings_chart=headings_chart(cmp),
     )
 

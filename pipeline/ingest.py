@@ -57,10 +57,14 @@ def _utf16_without_bom(raw: bytes) -> str | None:
         return None
     even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
     if odd_nul > 0.3 and even_nul < 0.05:
-        return "utf-16-le"
-    if even_nul > 0.3 and odd_nul < 0.05:
-        return "utf-16-be"
-    return None
+        guess, low = "utf-16-le", even
+    elif even_nul > 0.3 and odd_nul < 0.05:
+        guess, low = "utf-16-be", odd
+    else:
+        return None
+    # the other half must read as text: mostly printable characters, not control bytes
+    printable = sum(1 for b in low if b >= 0x20 or b in (9, 10, 13))
+    return guess if printable >= 0.9 * len(low) else None
 
 
 def check_size(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
@@ -160,6 +164,8 @@ def _check_kind(path: Path, expected: str) -> None:
     if kind == expected:
         return
     named = f"is named '{path.suffix}' but holds {KIND_NAMES.get(kind, kind)}"
+    if kind == "binary":
+        raise InputError(path, "looks like a binary file, not text or a document (it contains NUL bytes)")
     if kind == "damaged-zip":
         raise InputError(path, "is damaged: it is not a complete Office file (the zip archive is truncated or "
                                "corrupt); open it and save it again")
@@ -382,7 +388,8 @@ def _segment_blocks(blocks: list[_Block], source: str, event: str, report: Inges
         # A run of short, unpunctuated lines (a cover page of logos, an address) is furniture.
         if len(furniture_run) >= 5:
             # the last short line, right before content, is usually that content's heading
-            keep_last = next_after_run is not None and _is_title_like(furniture_run[-1].text)
+            keep_last = next_after_run is not None and next_after_run.kind != "heading" and \
+                _is_title_like(furniture_run[-1].text)
             for b in furniture_run[:-1] if keep_last else furniture_run:
                 drop(b, "page_furniture")
             if keep_last:
@@ -398,7 +405,8 @@ def _segment_blocks(blocks: list[_Block], source: str, event: str, report: Inges
         while section and section[-1][0] >= level:
             section.pop()
         section.append((level, heading))
-        question, prompt = None, None
+        # a heading that asks ("## What would help?") is the question its statements answer
+        question, prompt = (heading if heading.endswith("?") else None), None
         parents.clear()
         if ROSTER_HEADING_RE.search(heading):
             mode = "roster"
@@ -408,6 +416,8 @@ def _segment_blocks(blocks: list[_Block], source: str, event: str, report: Inges
             mode = None
         if heading not in report.sections and mode is None:
             report.sections.append(heading)
+        if question and question not in report.questions:
+            report.questions.append(question)
 
     def add(block: _Block, body: str, kind: str, line: int, end: int, sid: str, parent: Segment | None,
             context: str | None = None, attributes: dict | None = None):
@@ -774,6 +784,8 @@ def ingest(paths: Iterable[str | Path], event: str | Event | None = None,
     if dedupe:
         from .dedupe import merge_duplicates
         segments = merge_duplicates(segments, reports)
+        for report in reports:  # merged copies moved from "in statements" to "dropped: duplicate"
+            _account(report, [s for s in segments if s.source == report.source])
     return IngestResult(segments, reports, failures, list(events.values()))
 
 
@@ -798,13 +810,20 @@ def _merge_event(events: dict[str, Event], info: Event, source: str) -> str | No
 def format_report(report: IngestReport) -> str:
     """The ingest report of one file, in two or three short lines for the terminal."""
     dropped = report.dropped_by_reason()
-    parts = [f"{report.segments} statements"]
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+    parts = [n(report.segments, "statement")]
     if report.sections:
-        parts.append(f"{len(report.sections)} sections")
+        parts.append(n(len(report.sections), "section"))
     if report.questions:
-        parts.append(f"{len(report.questions)} questions")
+        parts.append(n(len(report.questions), "question"))
     head = f"{report.source} ({report.format}, event '{report.event}'): " + ", ".join(parts)
     lines = [head]
+    if report.lines.get("read") is not None:
+        acc = report.lines
+        lines.append(f"  {acc['read']} lines read: {acc.get('in_statements', 0)} in statements, "
+                     f"{acc.get('structure', 0)} headings/questions/prompts, {acc.get('dropped', 0)} dropped"
+                     + (f", {acc['unaccounted']} unaccounted" if acc.get("unaccounted") else ""))
     if dropped:
         lines.append("  dropped " + ", ".join(f"{n} {why}" for why, n in dropped.items()))
     if report.redactions:

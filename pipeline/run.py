@@ -14,9 +14,11 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from .codebook import Codebook, load_codebook
-from .coding import CodebookCoder, theme_codes
+from .agreement import read_labelled
+from .coding import make_coder, theme_codes
 from .embed import DEFAULT_MODEL, Embedder
 from .errors import InputError
+from .overrides import apply_overrides, read_overrides
 from .ingest import DEFAULT_MAX_BYTES, ingest
 from .rank import rank_themes
 from .recommend import RecommendationDrafter
@@ -38,6 +40,14 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     keep_going: bool = False
     cache_dir: str | None = None
+    redact: bool = True  # replace emails, phones, URLs, postcodes, NI numbers and names (ingest.redact)
+    event_date: str | None = None  # event metadata for every file; sidecars (event.yaml) otherwise
+    event_place: str | None = None
+    event_type: str | None = None
+    coder: str = "auto"  # auto | zero-shot | learned (see coding.make_coder)
+    train: str | None = None  # a person's labelled statements (JSONL/CSV) for the learned coder
+    overrides: str | None = None  # a person's own codes (JSONL {id, codes}); they always win
+    adapt_prior: bool = False  # learned coder: fit code shares to this batch (coding.adapt_prior)
 
 
 @dataclass
@@ -55,6 +65,7 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     embed_stats: dict[str, int] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    overrides: dict = field(default_factory=dict)  # OverrideReport.to_dict() when overrides were given
 
 
 class Reporter:
@@ -93,11 +104,13 @@ def run_pipeline(paths: Sequence[str | Path], settings: Settings | None = None,
     inputs = [str(p) for p in paths] if paths else [str(p) for p in default_inputs()]
 
     codebook = load_codebook(settings.codebook)  # fail early, before any slow work
+    train = read_labelled(settings.train, codebook, what="training", need_text=True) if settings.train else []
+    overrides = read_overrides(settings.overrides, codebook) if settings.overrides else []
 
     reporter.stage("ingest")
     with timer("ingest"):
-        ingested = ingest(inputs, event=settings.event, text_column=settings.text_column,
-                          max_bytes=settings.max_bytes)
+        ingested = ingest(inputs, event=event_override(settings), text_column=settings.text_column,
+                          max_bytes=settings.max_bytes, redact=settings.redact)
     if ingested.failures and not settings.keep_going:
         raise ingested.failures[0] if len(ingested.failures) == 1 else InputError(
             ", ".join(f.path for f in ingested.failures),
@@ -114,8 +127,10 @@ def run_pipeline(paths: Sequence[str | Path], settings: Settings | None = None,
 
     reporter.stage("code")
     with timer("code"):
-        coder = CodebookCoder(embedder, threshold=settings.threshold).fit(codebook)
+        coder = make_coder(embedder, codebook, settings.coder, train, threshold=settings.threshold,
+                           prior="adapt" if settings.adapt_prior else "flat", seed=settings.seed)
         coder.transform(segments, vectors)
+        override_report = apply_overrides(segments, overrides, settings.overrides) if settings.overrides else None
 
     reporter.stage("themes")
     with timer("themes"):
@@ -136,18 +151,36 @@ def run_pipeline(paths: Sequence[str | Path], settings: Settings | None = None,
     return RunResult(settings=settings, inputs=inputs, codebook=codebook, segments=segments, vectors=vectors,
                      themes=themes, plans=plans, reports=ingested.reports, failures=ingested.failures,
                      model_id=embedder.model_id, timings=timer.timings, embed_stats=embed_stats,
-                     events=events_of(segments))
+                     events=events_of(segments, ingested.events),
+                     overrides=override_report.to_dict() if override_report else {})
 
 
-def events_of(segments: Sequence[Segment]) -> list[Event]:
-    """The events in a run, in order of first appearance, with the documents each came from."""
+def events_of(segments: Sequence[Segment], known: Sequence[Event] = ()) -> list[Event]:
+    """The events in a run, in order of first appearance, with the documents each came from.
+
+    `known` events (from ingest: sidecars or command-line flags) give each event its date, place and type.
+    """
+    info = {e.name: e for e in known}
     events: dict[str, Event] = {}
     for seg in segments:
-        event = events.setdefault(seg.event, Event(name=seg.event))
+        if seg.event not in events:
+            meta = info.get(seg.event)
+            events[seg.event] = Event(name=seg.event, date=meta.date if meta else None,
+                                      place=meta.place if meta else None, type=meta.type if meta else None)
+        event = events[seg.event]
         if seg.source not in event.sources:
             event.sources.append(seg.source)
     return list(events.values())
 
 
+def event_override(settings: Settings) -> Event | None:
+    """The event fields given for every file (command line), or None to use sidecars and file names."""
+    if not any((settings.event, settings.event_date, settings.event_place, settings.event_type)):
+        return None
+    return Event(name=settings.event or "", date=settings.event_date, place=settings.event_place,
+                 type=settings.event_type)
+
+
 def settings_dict(settings: Settings) -> dict:
-    return asdict(settings)
+    # paths (e.g. --codebook from the CLI) as text, so run.json can be written
+    return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()}

@@ -11,6 +11,7 @@ import hmac
 import json
 import logging
 import secrets
+import threading
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,7 +31,7 @@ from .. import __version__
 from .config import WebConfig
 from .db import Database
 from .jobs import STAGE_NAMES, RunManager, percent
-from .security import (AUTH_COOKIE, CSP, CSRF_COOKIE, CSRF_FIELD, OPEN_PATHS, SAFE_METHODS, BodyLimitMiddleware,
+from .security import (CSP, CSRF_COOKIE, CSRF_FIELD, OPEN_PATHS, SAFE_METHODS, BodyLimitMiddleware,
                        csrf_token, is_authorised, load_secret)
 
 log = logging.getLogger("plenary.web")
@@ -47,6 +48,7 @@ class WebState:
         self.db = Database(config.database_path)
         self.db.upgrade()  # an older database is brought up to date before anything reads it
         self.secret = load_secret(config.data_dir)
+        self.upload_lock = threading.Lock()  # naming and adding an uploaded document is one step
         self.runs = RunManager(self.db, config)
         self.runs.recover()
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(PACKAGE / "templates"), autoescape=True,
@@ -144,7 +146,7 @@ def create_app(config: WebConfig, allowed_hosts: list[str] | None = None) -> Fas
         started = time.perf_counter()
         path = request.url.path
         if config.token and not path.startswith(OPEN_PATHS) and not is_authorised(request, state.secret, config.token):
-            if request.method in SAFE_METHODS and "text/html" in request.headers.get("accept", "text/html"):
+            if request.method in SAFE_METHODS and "application/json" not in request.headers.get("accept", ""):
                 response: Response = RedirectResponse(f"/login?next={quote(str(request.url.path), safe='/')}", 303)
             else:
                 response = state.error_page(request, 401, "This Plenary server needs its access token.")

@@ -39,6 +39,8 @@ def to_yaml(book: Codebook, rows: list[Code]) -> str:
     doc = PipelineCodebook(codes=[], name=book.name, version=book.version, description=book.description)
     data = doc.to_dict()
     data["codes"] = [code_dict(r) for r in rows]
+    if book.sets:
+        data["sets"] = list(book.sets)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -64,7 +66,7 @@ def _rows_from(book: PipelineCodebook, codebook_id: int) -> list[Code]:
 
 def create_from(session: Session, project_id: int, book: PipelineCodebook, name: str | None = None) -> Codebook:
     row = Codebook(project_id=project_id, name=(name or book.name)[:200], version=book.version,
-                   description=book.description)
+                   description=book.description, sets=[s.to_dict() for s in getattr(book, "sets", [])] or None)
     session.add(row)
     session.flush()
     session.add_all(_rows_from(book, row.id))

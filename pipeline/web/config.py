@@ -9,6 +9,13 @@ from pathlib import Path
 from ..ingest import DEFAULT_MAX_BYTES
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+MB = 1024 * 1024  # sizes are shown in the binary megabytes the --max-mb options use
+
+
+def format_mb(n: float) -> str:
+    """A size for people: '50 MB', '1.5 MB', '0.25 MB'."""
+    text = f"{n / MB:.2f}".rstrip("0").rstrip(".")
+    return f"{text} MB"
 
 
 def default_data_dir() -> Path:

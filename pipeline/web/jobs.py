@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import logging
+import queue
 import shutil
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterator
 
+import yaml
 from sqlalchemy import delete, insert, select
 
 from ..errors import InputError
+from ..events import DATE_RE
 from ..ingest import slug
 from ..report import run_record, write_run
 from ..run import Reporter, RunResult, Settings, run_pipeline
@@ -92,23 +95,40 @@ def pipeline_settings(**values) -> Settings:
     return Settings(**{k: v for k, v in values.items() if k in known})
 
 
-def apply_overrides_hook(overrides: dict[str, str]) -> dict:
-    """How to hand a person's codes to this pipeline version: the Settings field it offers, if any."""
-    known = {f.name for f in dataclasses.fields(Settings)}
-    if "overrides" in known:
-        return {"overrides": overrides}
-    return {}
+def overrides_setting(folder: Path, overrides: dict[str, str], codable: set[str]) -> dict:
+    """A person's codes as the pipeline takes them: an overrides JSONL file ({"id", "codes"} a line).
+
+    Codes the chosen codebook does not have are left out (and logged), so a
+    codebook change cannot make the whole analysis fail.
+    """
+    if not overrides or "overrides" not in {f.name for f in dataclasses.fields(Settings)}:
+        return {}
+    rows = [{"id": sid, "codes": [code]} for sid, code in sorted(overrides.items()) if code in codable]
+    skipped = len(overrides) - len(rows)
+    if skipped:
+        log.warning("%d override(s) name codes the chosen codebook does not have; left out", skipped)
+    if not rows:
+        return {}
+    path = folder / "overrides.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return {"overrides": str(path)}
 
 
 class RunManager:
-    """Runs analyses on one background thread, in the order they were started."""
+    """Runs analyses on one background thread, in the order they were started.
+
+    The thread is a daemon: stopping the server (Ctrl+C) does not wait for a
+    long analysis. An analysis cut short saves nothing (its results are written
+    in one transaction at the end), and the next start marks it failed.
+    """
 
     def __init__(self, db: Database, config: WebConfig):
         self.db = db
         self.config = config
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plenary-run")
-        self._futures: dict[int, Future] = {}
+        self._queue: queue.Queue[int | None] = queue.Queue()
+        self._finished: dict[int, threading.Event] = {}
         self._lock = threading.Lock()
+        self._worker: threading.Thread | None = None
 
     def recover(self) -> int:
         """Mark runs a stopped server left unfinished as failed, so nothing waits for them forever."""
@@ -121,15 +141,27 @@ class RunManager:
 
     def submit(self, run_id: int) -> None:
         with self._lock:
-            self._futures[run_id] = self._executor.submit(self.execute, run_id)
+            self._finished[run_id] = threading.Event()
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="plenary-run", daemon=True)
+                self._worker.start()
+        self._queue.put(run_id)
+
+    def _work(self) -> None:
+        while (run_id := self._queue.get()) is not None:
+            try:
+                self.execute(run_id)
+            finally:
+                self._finished[run_id].set()
 
     def wait(self, run_id: int, timeout: float | None = None) -> None:
-        future = self._futures.get(run_id)
-        if future is not None:
-            future.result(timeout)
+        """Block until a submitted run has finished (for tests and scripts)."""
+        finished = self._finished.get(run_id)
+        if finished is not None and not finished.wait(timeout):
+            raise TimeoutError(f"run {run_id} still running after {timeout} s")
 
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._queue.put(None)  # the worker stops after the current run; a daemon never blocks exit
 
     # ------------------------------------------------------------------ one run
     def execute(self, run_id: int) -> None:
@@ -141,6 +173,8 @@ class RunManager:
             log.exception("run %s failed", run_id)
             self._fail(run_id, f"The analysis stopped with an internal error ({type(exc).__name__}). "
                                "The details are in the server log; the previous results are unchanged.")
+        finally:  # the links to the uploads are only needed while the pipeline reads them
+            shutil.rmtree(self.config.runs_dir / f"run-{run_id}" / "inputs", ignore_errors=True)
 
     def _fail(self, run_id: int, message: str) -> None:
         with self.db.session() as s:
@@ -160,7 +194,7 @@ class RunManager:
             book = s.get(Codebook, run.codebook_id) if run.codebook_id else None
             if book is None:
                 raise InputError("codebook", "the codebook chosen for this run has been deleted")
-            _, codebook_yaml = codebooks.to_pipeline(book, codebooks.codes_of(s, book.id))
+            pipeline_book, codebook_yaml = codebooks.to_pipeline(book, codebooks.codes_of(s, book.id))
             overrides = {o.segment_id: o.code for o in s.scalars(select(Override).where(
                 Override.project_id == run.project_id))}
             options = dict(run.settings or {})
@@ -171,7 +205,7 @@ class RunManager:
         workdir = config.runs_dir / f"run-{run_id}"
         shutil.rmtree(workdir, ignore_errors=True)
         inputs = workdir / "inputs"
-        paths, event_of = [], {}
+        paths = []
         for doc in docs:
             stored = config.uploads_dir / doc.stored_name
             try:
@@ -179,7 +213,7 @@ class RunManager:
             except InputError as exc:
                 raise InputError(doc.original_name, exc.message) from None
             paths.append(storage.link_as(stored, inputs, doc.run_name))
-            event_of[doc.run_name] = events[doc.event_id].name
+            write_sidecar(inputs, doc.run_name, events[doc.event_id])
         codebook_path = workdir / "codebook.yaml"
         codebook_path.write_text(codebook_yaml, encoding="utf-8")
 
@@ -187,31 +221,33 @@ class RunManager:
             codebook=str(codebook_path), cache_dir=config.cache_dir, seed=int(options.get("seed", config.seed)),
             n_themes=options.get("n_themes"), threshold=float(options.get("threshold", 0.35)),
             max_bytes=max(config.max_upload_bytes, 1), keep_going=False,
-            event=next(iter(event_of.values())) if len(set(event_of.values())) == 1 else None,
-            events=event_of, **apply_overrides_hook(overrides))
+            **overrides_setting(workdir, overrides, {c.id for c in pipeline_book.codable}))
         result = run_pipeline(paths, settings, reporter=DatabaseReporter(self.db, run_id))
-        if overrides and "overrides" not in {f.name for f in dataclasses.fields(Settings)}:
-            log.warning("run %s: this pipeline version takes no overrides; %d stored for later runs",
-                        run_id, len(overrides))
-        _assign_events(result, event_of)
 
         DatabaseReporter(self.db, run_id).stage("saving")
+        saving = time.perf_counter()
         name = slug(project_name)
         out_dir = write_run(result, workdir / "output", name=name)
         record = run_record(result, name)
         with self.db.session() as s:
-            save_results(s, run_id, result, record, {d.run_name: d.id for d in docs}, str(out_dir))
-        shutil.rmtree(inputs, ignore_errors=True)
+            save_results(s, run_id, result, record, {d.run_name: d.id for d in docs}, str(out_dir), saving)
 
 
-def _assign_events(result: RunResult, event_of: dict[str, str]) -> None:
-    """Make sure every statement carries its document's event (for pipelines without per-file events)."""
-    for seg in result.segments:
-        if seg.source in event_of and seg.event == slug(seg.source):
-            seg.event = event_of[seg.source]
+def write_sidecar(folder: Path, file_name: str, event: Event) -> None:
+    """`<file>.event.yaml` beside a linked upload, so ingest files its statements under the right event."""
+    values = {"name": event.name}
+    if event.date and DATE_RE.match(event.date):
+        values["date"] = event.date
+    if event.place:
+        values["place"] = event.place
+    if event.type:
+        values["type"] = event.type
+    stem = file_name[: -len(Path(file_name).suffix)] if Path(file_name).suffix else file_name
+    (folder / f"{stem}.event.yaml").write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
 
 
-def save_results(s, run_id: int, result: RunResult, record: dict, doc_ids: dict[str, int], out_dir: str) -> None:
+def save_results(s, run_id: int, result: RunResult, record: dict, doc_ids: dict[str, int], out_dir: str,
+                 saving_since: float | None = None) -> None:
     """Store a finished run and reconcile the action plan, in the caller's (single) transaction."""
     run = s.get(Run, run_id)
     s.execute(delete(Segment).where(Segment.run_id == run_id))
@@ -240,7 +276,9 @@ def save_results(s, run_id: int, result: RunResult, record: dict, doc_ids: dict[
     run.counts = {**record["counts"], "plan": {"added": len(outcome.added), "updated": len(outcome.updated),
                                                "proposed": len(outcome.proposed), "stale": len(outcome.stale),
                                                "removed": len(outcome.removed)},
-                  "failed_files": record["failed_files"]}
+                  "failed_files": record["failed_files"], "overrides": getattr(result, "overrides", None) or {}}
     run.timings = dict(result.timings)
+    if saving_since is not None:  # writing the run folder and these rows
+        run.timings["save"] = round(time.perf_counter() - saving_since, 4)
     run.out_dir = out_dir
     run.status, run.stage, run.finished_at, run.error = "done", "saving", utcnow(), None

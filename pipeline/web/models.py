@@ -71,6 +71,7 @@ class Codebook(Base):
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[str | None] = mapped_column(String(40))
     description: Mapped[str | None] = mapped_column(Text)
+    sets: Mapped[list[Any] | None] = mapped_column(JSON)  # [{name, description?, codes}] (migration 0003)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

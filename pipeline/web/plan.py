@@ -95,7 +95,7 @@ def reconcile(existing: Sequence[Recommendation], drafts: Sequence[Draft], proje
         for j, rec in enumerate(live):
             if j not in matched:
                 if rec.person_owned:
-                    if not rec.stale:
+                    if not rec.stale and rec.origin != "person":  # a person's own line was never drafted
                         rec.stale, rec.proposal = True, None
                         out.stale.append(rec)
                 else:

@@ -22,6 +22,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .config import format_mb
+
 CSRF_COOKIE = "plenary_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -104,7 +106,7 @@ class BodyLimitMiddleware:
         self.drain = drain
 
     def message(self) -> str:
-        return (f"That upload is too large: at most {self.limit / 1e6:.1f} MB can be sent at once. "
+        return (f"That upload is too large: at most {format_mb(self.limit)} can be sent at once. "
                 "Upload fewer or smaller files.")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -26,7 +26,7 @@ EXT_RE = re.compile(r"^\.[a-z0-9]{1,10}$")
 class TooLarge(Exception):
     def __init__(self, limit: int):
         self.limit = limit
-        super().__init__(f"over the {limit / 1e6:.1f} MB limit")
+        super().__init__(f"over the {limit / 1048576:.2f} MB limit")
 
 
 def supported_extensions() -> list[str]:

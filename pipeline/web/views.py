@@ -1,6 +1,7 @@
 """What the pages show, computed from the database: plain data for the templates and exports."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from .models import Code, Codebook, Document, Event, Override, Recommendation, R
 GREY = "#8a8f98"
 SEGMENT_COLUMNS = (Segment.segment_id, Segment.text, Segment.source, Segment.line_start, Segment.line_end,
                    Segment.event, Segment.section, Segment.question, Segment.theme, Segment.codes,
-                   Segment.document_id, Segment.primary_code)
+                   Segment.document_id, Segment.primary_code, Segment.position)
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Statement:
     codes: list[dict]
     document_id: int | None
     primary: str | None
+    position: int = 0
     override: str | None = None
 
     @property
@@ -50,14 +52,30 @@ def active_run(session: Session, project_id: int) -> Run | None:
 
 
 def statements(session: Session, run_id: int, ids: list[str] | None = None) -> list[Statement]:
-    q = select(*SEGMENT_COLUMNS).where(Segment.run_id == run_id)
+    """A run's statements in input order (or only `ids`), read with one plain query.
+
+    The rows are turned into Statements by hand: for a page of 2,000 statements
+    this is several times faster than the ORM's row processing.
+    """
+    columns = ", ".join(c.key for c in SEGMENT_COLUMNS)
+    sql = f"SELECT {columns} FROM segments WHERE run_id = ?"
+    params: list = [run_id]
     if ids is not None:
         if not ids:
             return []
-        q = q.where(Segment.segment_id.in_(ids))
-    rows = session.execute(q.order_by(Segment.position)).all()
+        out: list[Statement] = []
+        for start in range(0, len(ids), 500):  # SQLite limits the number of parameters
+            chunk = list(ids[start:start + 500])
+            out += _statements(session, f"{sql} AND segment_id IN ({','.join('?' * len(chunk))})", [run_id, *chunk])
+        return sorted(out, key=lambda st: st.position)
+    return _statements(session, sql + " ORDER BY position", params)
+
+
+def _statements(session: Session, sql: str, params: list) -> list[Statement]:
+    rows = session.connection().exec_driver_sql(sql, tuple(params)).fetchall()
     return [Statement(id=r[0], text=r[1], source=r[2], line=r[3], line_end=r[4], event=r[5], section=r[6] or "",
-                      question=r[7], theme=r[8], codes=r[9] or [], document_id=r[10], primary=r[11]) for r in rows]
+                      question=r[7], theme=r[8], codes=json.loads(r[9]) if r[9] else [], document_id=r[10],
+                      primary=r[11], position=r[12]) for r in rows]
 
 
 def overrides(session: Session, project_id: int) -> dict[str, str]:
@@ -113,6 +131,24 @@ class ThemesPage:
     total: int
     code_labels: dict[str, str]
     codes: list[Code] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (label, colour) of the bars
+
+
+def theme_view(session: Session, run: Run, theme_id: str, filters: Filters) -> tuple[ThemeView, dict[str, str], list[Code]]:
+    """One theme with every statement in it that matches the filters (most central first)."""
+    theme = session.scalars(select(Theme).where(Theme.run_id == run.id, Theme.theme_id == theme_id)).first()
+    if theme is None:
+        raise LookupError(theme_id)
+    sts = statements(session, run.id, list(theme.segment_ids))
+    person = overrides(session, run.project_id)
+    by_id = {}
+    for st in sts:
+        st.override = person.get(st.id)
+        by_id[st.id] = st
+    members = [by_id[s] for s in theme.segment_ids if s in by_id and filters.accepts(by_id[s])]
+    codes = run_codes(session, run, run.project_id)
+    colour = next((c.color or GREY for c in codes if theme.codes and c.code == theme.codes[0]["code"]), GREY)
+    return ThemeView(theme, len(members), [], members, colour), {c.code: c.label for c in codes}, codes
 
 
 def themes_page(session: Session, run: Run, filters: Filters, n_quotes: int = 5) -> ThemesPage:
@@ -145,7 +181,11 @@ def themes_page(session: Session, run: Run, filters: Filters, n_quotes: int = 5)
         "question": sorted({st.question for st in sts if st.question}),
     }
     matching = sum(1 for st in sts if filters.accepts(st)) if filters.active else len(sts)
-    return ThemesPage(run, ranked, unclustered, chart, options, matching, len(sts), labels, codes)
+    used = {v.theme.codes[0]["code"] if v.theme.codes else None for v in ranked}
+    legend = [(c.label, colours[c.code]) for c in codes if c.code in used]
+    if None in used:
+        legend.append(("no main code", GREY))
+    return ThemesPage(run, ranked, unclustered, chart, options, matching, len(sts), labels, codes, legend)
 
 
 # --------------------------------------------------------------------------- action plan
