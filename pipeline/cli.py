@@ -144,7 +144,8 @@ def run(paths, codebook, out, name, event, event_date, event_place, event_type, 
         click.echo(f"plenary: skipped: {failure}", err=True)
     if result.overrides:
         missing = result.overrides["unmatched"]
-        click.echo(f"overrides: {result.overrides['applied']} statements coded by a person"
+        applied = result.overrides["applied"]
+        click.echo(f"overrides: {applied} statement{'s' if applied != 1 else ''} coded by a person"
                    + (f"; {len(missing)} ids match no statement (first: {missing[0]})" if missing else ""), err=True)
     themes_n = sum(1 for t in result.themes if not t.is_unclustered)
     recs = sum(len(p.recommendations) for p in result.plans)

@@ -40,7 +40,13 @@ class CandidateCode:
 
     def stub(self) -> dict[str, Any]:
         """A codebook entry to start from: the researcher writes the description."""
-        return {"id": slug(self.label).replace("-", "_")[:40] or "new_code", "label": self.label,
+        words = slug(self.label).replace("-", "_").split("_")
+        code_id = ""
+        for w in words:  # whole words only, up to 30 characters
+            if len(code_id) + len(w) + 1 > 30 and code_id:
+                break
+            code_id = f"{code_id}_{w}" if code_id else w
+        return {"id": code_id or "new_code", "label": self.label,
                 "description": f"TODO: describe. Statements about {', '.join(self.keywords[:5])}.",
                 "examples": [q["text"] for q in self.quotes[:3]], "keywords": self.keywords[:6]}
 

@@ -88,9 +88,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory, cache_dir):
-    """`plenary serve` itself, on 127.0.0.1 and a free port, with a fresh data folder and a 1 MB upload limit."""
+def live_server(tmp_path_factory):
+    """`plenary serve` itself, on 127.0.0.1 and a free port, with a fresh data folder and a 1 MB upload limit.
+
+    Its embedding cache starts empty, so the first analysis is a cold one: it
+    takes long enough for the test to upload a file while it runs.
+    """
     data = tmp_path_factory.mktemp("web-data")
+    cache_dir = tmp_path_factory.mktemp("web-embedding-cache")
     port = free_port()
     log = open(data / "server.log", "w")
     env = {**os.environ, "PLENARY_CACHE": str(cache_dir), "PLENARY_TOKEN": ""}

@@ -411,7 +411,8 @@ def test_marking_a_statement_stores_an_override_for_the_next_run(client, ui, res
     r = ui.post(f"/projects/{pid}/overrides", {"segment_id": seg.id, "code": "funding",
                                                "next": f"/projects/{pid}/themes"})
     assert any(k == "ok" and "Marked" in t for k, t in flashes(r.text))
-    assert "you: funding" in client.get(f"/projects/{pid}/statement", params={"id": seg.id}).text
+    label = results.result.codebook["funding"].label
+    assert f"you: {esc(label)}" in client.get(f"/projects/{pid}/statement", params={"id": seg.id}).text
     bad = ui.post(f"/projects/{pid}/overrides", {"segment_id": seg.id, "code": "no-such-code"})
     assert any(k == "error" for k, _ in flashes(bad.text))
     with results.db.session() as s:

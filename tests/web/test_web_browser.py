@@ -95,7 +95,8 @@ def test_facilitator_gets_an_edited_action_plan_as_word(live_server, browser, sh
     page.click("#upload-button")
     assert "2 statements read" in page.locator(".flash.ok").first.inner_text()
     state_after = run_state(base, first_run)
-    assert state_before in ("queued", "running"), f"the run finished before the upload could test it ({state_before})"
+    assert state_before in ("queued", "running") and state_after in ("queued", "running"), \
+        f"the run finished before the upload could test it ({state_before}, {state_after})"
 
     # ---- come back to the run page; it shows the progress and then the result
     page.goto(run_url)
