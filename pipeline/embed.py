@@ -126,11 +126,12 @@ class Embedder:
     """Sentence embedder with a disk cache. `encode` returns L2-normalised float32 rows."""
 
     def __init__(self, model: str = DEFAULT_MODEL, cache_dir: str | Path | None = None,
-                 batch_size: int = 64, use_cache: bool = True):
+                 batch_size: int = 32, use_cache: bool = True, chunk_size: int = 512):
         self.model = model
         self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self.batch_size = batch_size
         self.use_cache = use_cache
+        self.chunk_size = chunk_size  # statements per encode call: fewer calls are faster, smaller show progress
         self._st = None
         self.stats = {"cached": 0, "embedded": 0, "load_seconds": 0.0, "encode_seconds": 0.0}
 
@@ -182,8 +183,8 @@ class Embedder:
                 started = time.perf_counter()
                 # sort by length so batches pad little; order does not change any vector
                 missing.sort(key=lambda k: (len(unique[k]), k))
-                for start in range(0, len(missing), self.batch_size):
-                    batch = missing[start:start + self.batch_size]
+                for start in range(0, len(missing), self.chunk_size):
+                    batch = missing[start:start + self.chunk_size]
                     out = model.encode([unique[k] for k in batch], batch_size=self.batch_size,
                                        normalize_embeddings=True, convert_to_numpy=True,
                                        show_progress_bar=False)
