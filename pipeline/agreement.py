@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Hashable, Sequence
@@ -25,6 +23,7 @@ import numpy as np
 from .codebook import Codebook
 from .coding import NO_CODE, CodeScores, LabelledItem
 from .errors import InputError
+from .files import jsonl_rows, staged_folder, write_json
 from .ingest import read_text
 from .records import IngestReport
 
@@ -34,16 +33,7 @@ LABEL_SEPARATORS = (";", "|")
 # --------------------------------------------------------------------------- reading labelled files
 def jsonl_objects(path: Path, text: str):
     """(line number, object) for each non-blank line, values kept as JSON gave them (lists stay lists)."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(path, f"not valid JSON ({exc.msg})", number) from None
-        if not isinstance(row, dict):
-            raise InputError(path, "each line must be a JSON object like {\"id\": ..., \"labels\": [...]}", number)
-        yield number, row
+    return jsonl_rows(path, text, shape='{"id": ..., "labels": [...]}')
 
 
 def _csv_objects(path: Path, text: str):
@@ -541,7 +531,7 @@ def _clip(text: str, n: int) -> str:
 
 
 def eval_markdown(result: EvalResult) -> str:
-    md = [f"# Agreement: tool vs person", "",
+    md = ["# Agreement: tool vs person", "",
           f"- Gold: `{result.gold}` ({result.n_items} statements compared"
           + (f"; {result.n_excluded_person} coded by a person left out" if result.n_excluded_person else "") + ")",
           f"- Codebook: `{result.codebook}`", f"- Coder: {result.coder}",
@@ -614,22 +604,13 @@ def write_eval(result: EvalResult, out_dir: str | Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .report import _replace_dir
-
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    try:
+    with staged_folder(out_dir) as tmp:
         (tmp / "eval.md").write_text(eval_markdown(result), encoding="utf-8")
         fig = confusion_figure(result)
         with plt.rc_context({"svg.hashsalt": "plenary"}):
             fig.savefig(tmp / "confusion.svg", metadata={"Date": None})
         fig.savefig(tmp / "confusion.png", dpi=110, metadata={"Software": None})
         plt.close(fig)
-        (tmp / "eval.json").write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                                       encoding="utf-8")
-        _replace_dir(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        write_json(tmp / "eval.json", result.to_dict())
     return out_dir

@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -13,6 +10,7 @@ import click
 
 from . import __version__
 from .errors import InputError
+from .files import write_jsonl_atomic
 from .ingest import DEFAULT_MAX_BYTES, slug
 from .run import Reporter, Settings
 
@@ -200,22 +198,9 @@ def code(input_path, codebook, out, threshold, text_column, coder, train, overri
     rows = [{"id": s.id, "text": s.text, "codes": [{"code": c.code, "score": c.score, "by": c.by} for c in s.codes],
              "primary": s.primary, "nearest": {"code": s.nearest.code, "score": s.nearest.score}}
             for s in segments]
-    _write_jsonl_atomic(out, rows)
+    write_jsonl_atomic(out, rows)
     coded = sum(1 for r in rows if r["codes"])
     click.echo(f"{len(rows)} statements coded ({coded} with a code, {len(rows) - coded} uncoded) → {out}")
-
-
-def _write_jsonl_atomic(path: Path, rows: list[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # Command groups that live in their own modules (each keeps heavy imports inside its commands).

@@ -136,7 +136,7 @@ def register(group: click.Group) -> None:
         and every disagreement with the tool's scores, with bootstrap 95%
         intervals. Writes eval.json, eval.md, confusion.png and confusion.svg.
         """
-        from .agreement import (code_items, eval_text, evaluate, predictions_from_records, read_coded,
+        from .agreement import (eval_text, evaluate, predictions_from_records, read_coded,
                                 read_labelled, write_eval)
         from .codebook import load_codebook
         from .errors import InputError

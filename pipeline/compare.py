@@ -27,6 +27,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .errors import InputError
+from .files import jsonl_rows
 from .records import UNCLUSTERED, Event
 
 RUN_FILES = ("run.json", "themes.json", "segments.jsonl")
@@ -91,18 +92,11 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         raise InputError(path.parent, f"not a complete Plenary run folder: {path.name} is missing")
     rows = []
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(path, f"not valid JSON ({exc.msg})", number) from None
-            for key in ("id", "text", "event"):
-                if key not in row:
-                    raise InputError(path, "statement has no such field", number, key)
-            rows.append(row)
+    for number, row in jsonl_rows(path, path.read_text(encoding="utf-8")):
+        for key in ("id", "text", "event"):
+            if key not in row:
+                raise InputError(path, "statement has no such field", number, key)
+        rows.append(row)
     return rows
 
 

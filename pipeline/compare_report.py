@@ -8,8 +8,6 @@ as `report.write_run` does for runs.
 from __future__ import annotations
 
 import io
-import shutil
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .compare import LABEL_MEANING, Comparison
-from .report import _dump, _replace_dir
+from .files import staged_folder, write_json
 
 OUTPUT_FILES = ("compare.json", "compare.md", "compare.html")
 STATUS_ORDER = ("emerging", "fading", "unique", "persistent", "no clear change", "too few to tell")
@@ -364,15 +362,9 @@ def compare_html(cmp: Comparison, record: dict[str, Any]) -> str:
 def write_compare(cmp: Comparison, out_dir: str | Path) -> Path:
     """Write compare.json, compare.md and compare.html into out_dir, all at once or not at all."""
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    try:
+    with staged_folder(out_dir) as tmp:
         record = compare_record(cmp)
         (tmp / "compare.md").write_text(compare_markdown(cmp, record), encoding="utf-8")
         (tmp / "compare.html").write_text(compare_html(cmp, record), encoding="utf-8")
-        _dump(tmp / "compare.json", record)
-        _replace_dir(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        write_json(tmp / "compare.json", record)
     return out_dir

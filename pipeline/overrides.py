@@ -9,9 +9,6 @@ attributes.coded_by = "person").
 """
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -20,6 +17,7 @@ from .agreement import read_labelled
 from .codebook import Codebook
 from .coding import LabelledItem
 from .errors import InputError
+from .files import write_jsonl_atomic
 from .records import CodeAssignment, Segment
 
 PERSON = "person"
@@ -75,13 +73,4 @@ def save_override(path: str | Path, statement_id: str, codes: Sequence[str], cod
     if path.exists() and path.read_bytes().strip():
         rows = [{"id": it.id, "codes": it.labels} for it in read_overrides(path, codebook)]
     rows = [r for r in rows if r["id"] != statement_id] + [{"id": statement_id, "codes": list(codes)}]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_jsonl_atomic(path, rows)

@@ -22,6 +22,7 @@ from typing import Iterable, Sequence
 
 from . import text as T
 from .errors import InputError
+from .files import jsonl_rows
 from .ingest import TEXT_COLUMN_NAMES, read_text, slug
 from .records import DroppedLine, IngestReport, Segment
 
@@ -205,15 +206,7 @@ def csv_table(path: Path, text: str, report: IngestReport) -> tuple[list[str], l
 def jsonl_table(path: Path, text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     header: dict[str, None] = {}
     rows: list[tuple[int, dict[str, str]]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(path, f"not valid JSON ({exc.msg})", number) from None
-        if not isinstance(row, dict):
-            raise InputError(path, "each line must be a JSON object like {\"id\": ..., \"text\": ...}", number)
+    for number, row in jsonl_rows(path, text):
         header.update(dict.fromkeys(map(str, row)))
         rows.append((number, {str(k): _cell(v) for k, v in row.items()}))
     return list(header), rows

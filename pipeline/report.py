@@ -5,11 +5,7 @@ into place at the end, so a failed run never leaves a folder that looks complete
 """
 from __future__ import annotations
 
-import json
-import os
 import platform
-import shutil
-import tempfile
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -20,6 +16,7 @@ import jsonlines
 from markupsafe import Markup
 
 from . import __version__
+from .files import staged_folder, write_json
 from .rank import FORMULA, WEIGHTS
 from .records import HeadingPlan, Segment, Theme
 from .run import RunResult, settings_dict
@@ -217,45 +214,19 @@ def report_html(result: RunResult, record: dict[str, Any]) -> str:
 def write_run(result: RunResult, out_dir: str | Path, name: str | None = None) -> Path:
     out_dir = Path(out_dir)
     name = name or out_dir.name
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    try:
+    with staged_folder(out_dir) as tmp:
         by_id = {s.id: s for s in result.segments}
         record = run_record(result, name)
         with jsonlines.open(tmp / "segments.jsonl", "w") as w:
             w.write_all(segment_record(s) for s in result.segments)
         centres = theme_centres(result.themes, result.segments, result.vectors)
-        _dump(tmp / "themes.json", {"ranking": {"formula": FORMULA, "weights": WEIGHTS}, "model": result.model_id,
-                                    "themes": [theme_record(t, by_id, centres.get(t.id)) for t in result.themes]})
-        _dump(tmp / "recommendations.json", {"headings": [plan_record(p) for p in result.plans]})
-        _dump(tmp / "ingest.json", {"files": [r.to_dict() for r in result.reports],
-                                    "failed": [{"path": f.path, "error": str(f)} for f in result.failures]})
+        write_json(tmp / "themes.json", {"ranking": {"formula": FORMULA, "weights": WEIGHTS}, "model": result.model_id,
+                                         "themes": [theme_record(t, by_id, centres.get(t.id)) for t in result.themes]})
+        write_json(tmp / "recommendations.json", {"headings": [plan_record(p) for p in result.plans]})
+        write_json(tmp / "ingest.json", {"files": [r.to_dict() for r in result.reports],
+                                         "failed": [{"path": f.path, "error": str(f)} for f in result.failures]})
         (tmp / "recommendations.md").write_text(recommendations_markdown(result, name), encoding="utf-8")
         (tmp / "summary.md").write_text(summary_markdown(result, record), encoding="utf-8")
         (tmp / "report.html").write_text(report_html(result, record), encoding="utf-8")
-        _dump(tmp / "run.json", record)  # last: its presence marks a complete run
-        _replace_dir(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        write_json(tmp / "run.json", record)  # last: its presence marks a complete run
     return out_dir
-
-
-def _dump(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def _replace_dir(src: Path, dst: Path) -> None:
-    """Move src to dst; an existing dst is set aside first and removed only once src is in place."""
-    os.chmod(src, 0o755)
-    if dst.exists():
-        old = dst.with_name(f".{dst.name}.old-{os.getpid()}")
-        os.replace(dst, old)
-        try:
-            os.replace(src, dst)
-        except OSError:
-            os.replace(old, dst)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(src, dst)

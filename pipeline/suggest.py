@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
@@ -26,6 +24,7 @@ import yaml
 
 from .codebook import Codebook
 from .coding import CodeScores, LabelledItem
+from .files import staged_folder, write_json
 from .ingest import slug
 from .records import Segment
 from .themes import KMeansClusterer, ThemeFinder
@@ -277,12 +276,8 @@ def suggestions_markdown(s: Suggestions) -> str:
 
 def write_suggestions(s: Suggestions, out_dir: str | Path) -> Path:
     """suggestions.json, suggestions.md and to-code.jsonl (a template to fill in), all or nothing."""
-    from .report import _replace_dir
-
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    try:
+    with staged_folder(out_dir) as tmp:
         (tmp / "suggestions.md").write_text(suggestions_markdown(s), encoding="utf-8")
         with open(tmp / "to-code.jsonl", "w", encoding="utf-8") as fh:
             for r in s.to_code_next:
@@ -290,10 +285,5 @@ def write_suggestions(s: Suggestions, out_dir: str | Path) -> Path:
                 # unfinished template is never taken for "no code"
                 fh.write(json.dumps({"id": r["id"], "text": r["text"], "labels": None, "tool": r["tool"]},
                                     ensure_ascii=False) + "\n")
-        (tmp / "suggestions.json").write_text(json.dumps(s.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                                              encoding="utf-8")
-        _replace_dir(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        write_json(tmp / "suggestions.json", s.to_dict())
     return out_dir
