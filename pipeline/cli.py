@@ -56,15 +56,6 @@ def main():
     """
 
 
-def _settings(codebook, event, themes, seed, threshold, keep_going, text_column, max_mb, redact=True,
-              event_date=None, event_place=None, event_type=None) -> Settings:
-    if isinstance(text_column, (tuple, list)):  # --text-column may be given once per question column
-        text_column = list(text_column) if len(text_column) > 1 else (text_column[0] if text_column else None)
-    return Settings(codebook=codebook, event=event, n_themes=themes, seed=seed, threshold=threshold,
-                    keep_going=keep_going, text_column=text_column, max_bytes=int(max_mb * 1024 * 1024),
-                    redact=redact, event_date=event_date, event_place=event_place, event_type=event_type)
-
-
 def _check_event_date(ctx, param, value):
     if value is None:
         return None
@@ -123,11 +114,14 @@ def run(paths, codebook, out, name, event, event_date, event_place, event_type, 
     from .report import write_run
     from .run import run_pipeline
 
-    settings = _settings(codebook, event, themes, seed, threshold, keep_going, text_column, max_mb,
-                         redact=not no_redact, event_date=event_date, event_place=event_place, event_type=event_type)
-    settings.coder, settings.adapt_prior = coder, adapt_prior
-    settings.train = str(train) if train else None
-    settings.overrides = str(overrides) if overrides else None
+    # --text-column may be given once per question column
+    columns = list(text_column) if len(text_column) > 1 else (text_column[0] if text_column else None)
+    settings = Settings(
+        codebook=str(codebook) if codebook else None, event=event, n_themes=themes, seed=seed, threshold=threshold,
+        keep_going=keep_going, text_column=columns, max_bytes=int(max_mb * 1024 * 1024), redact=not no_redact,
+        event_date=event_date, event_place=event_place, event_type=event_type, coder=coder,
+        train=str(train) if train else None, overrides=str(overrides) if overrides else None,
+        adapt_prior=adapt_prior)
     if name is None:
         name = slug(event) if event else (slug(paths[0].name) if len(paths) == 1 else
                                           "bundled-corpora" if not paths else "notes")
@@ -149,8 +143,6 @@ def run(paths, codebook, out, name, event, event_date, event_place, event_type, 
     recs = sum(len(p.recommendations) for p in result.plans)
     click.echo(f"{len(result.segments)} statements, {themes_n} themes, {recs} recommendations "
                f"→ {out / 'report.html'}")
-    if result.failures and not keep_going:
-        sys.exit(1)
 
 
 @main.command()

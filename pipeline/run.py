@@ -1,4 +1,6 @@
-"""Run the whole pipeline: ingest -> embed -> themes -> code -> rank -> recommend.
+"""Run the whole pipeline: ingest -> embed -> code -> themes -> rank -> recommend.
+
+Coding comes before themes because a theme's codes are derived from its statements' codes.
 
 Each stage is its own module; this one only wires them together, times them,
 and hands the result to `report` for writing.
@@ -13,13 +15,13 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from .codebook import Codebook, load_codebook
 from .agreement import read_labelled
+from .codebook import Codebook, load_codebook
 from .coding import make_coder, theme_codes
 from .embed import DEFAULT_MODEL, Embedder
 from .errors import InputError
-from .overrides import apply_overrides, read_overrides
 from .ingest import DEFAULT_MAX_BYTES, ingest
+from .overrides import apply_overrides, read_overrides
 from .rank import rank_themes
 from .recommend import RecommendationDrafter
 from .records import Event, HeadingPlan, IngestReport, Segment, Theme
