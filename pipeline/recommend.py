@@ -207,7 +207,8 @@ def draft_action(text: str) -> str:
     if m:
         return _cap(_trim(f"work towards {m.group('rest')}"))
     m = VALUED_RE.match(sentence)
-    if m and not MODAL_RE.match(m.group("what")) and not re.search(r"^no\b|\bwhich\b|\bthat\b", m.group("what"), re.I):
+    # "... languages which is crucial" praises a clause, not a proposal; "No X is ..." is a lack
+    if m and not MODAL_RE.match(m.group("what")) and not re.search(r"^no\b|\b(which|that)$", m.group("what"), re.I):
         what = NOMINAL_RE.sub("", m.group("what").strip())
         verb = _imperative_start(what + " x")  # a gerund subject: "providing positive messages"
         if verb:
