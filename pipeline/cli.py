@@ -56,6 +56,25 @@ def main():
     """
 
 
+def coding_options(command):
+    """The coder's options, shared by `run` and `code`."""
+    for option in reversed([
+        click.option("--coder", type=click.Choice(["auto", "zero-shot", "learned"]), default="auto",
+                     show_default=True, help="auto: learn from --train when given, else zero-shot "
+                                             "(see docs/research.md)."),
+        click.option("--train", type=click.Path(path_type=Path),
+                     help="Your labelled statements (JSONL/CSV: id, text, labels) for the coder to learn from."),
+        click.option("--overrides", type=click.Path(path_type=Path),
+                     help="Your own codes (JSONL {id, codes}); they always win and are marked as coded by a "
+                          "person (\"by\": \"person\")."),
+        click.option("--adapt-prior", is_flag=True,
+                     help="Learned coder: fit the code shares to these statements (EM)."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress output."),
+    ]):
+        command = option(command)
+    return command
+
+
 def _check_event_date(ctx, param, value):
     if value is None:
         return None
@@ -91,14 +110,7 @@ def _check_event_date(ctx, param, value):
               help="Keep emails, phone numbers, URLs, postcodes, NI numbers and names (redacted by default).")
 @click.option("--keep-going", is_flag=True,
               help="Analyse the files that could be read even if some could not (exit 0; failures in run.json).")
-@click.option("--coder", type=click.Choice(["auto", "zero-shot", "learned"]), default="auto", show_default=True,
-              help="auto: learn from --train when given, else zero-shot (see docs/research.md).")
-@click.option("--train", type=click.Path(path_type=Path),
-              help="Your labelled statements (JSONL/CSV: id, text, labels) for the coder to learn from.")
-@click.option("--overrides", type=click.Path(path_type=Path),
-              help="Your own codes (JSONL {id, codes}); they always win and are marked as coded by a person.")
-@click.option("--adapt-prior", is_flag=True, help="Learned coder: fit the code shares to these statements (EM).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+@coding_options
 def run(paths, codebook, out, name, event, event_date, event_place, event_type, themes, seed, threshold, text_column,
         max_mb, no_redact, keep_going, coder, train, overrides, adapt_prior, quiet):
     """Analyse notes: themes, codes, ranking and a draft action plan.
@@ -152,14 +164,7 @@ def run(paths, codebook, out, name, event, event_date, event_place, event_type, 
 @click.option("--threshold", type=click.FloatRange(-1, 1), default=0.35, show_default=True,
               help="Score a statement must reach to take a code.")
 @click.option("--text-column", help="Column holding the statements in CSV/JSONL input (default: 'text').")
-@click.option("--coder", type=click.Choice(["auto", "zero-shot", "learned"]), default="auto", show_default=True,
-              help="auto: learn from --train when given, else zero-shot (see docs/research.md).")
-@click.option("--train", type=click.Path(path_type=Path),
-              help="Your labelled statements (JSONL/CSV: id, text, labels) for the coder to learn from.")
-@click.option("--overrides", type=click.Path(path_type=Path),
-              help="Your own codes (JSONL {id, codes}); they always win and are marked \"by\": \"person\".")
-@click.option("--adapt-prior", is_flag=True, help="Learned coder: fit the code shares to these statements (EM).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+@coding_options
 def code(input_path, codebook, out, threshold, text_column, coder, train, overrides, adapt_prior, quiet):
     """Code statements against a codebook, one output line per input item.
 
