@@ -40,7 +40,8 @@ print(next((i["metadata"]["version"] for i in report["install"] if i["metadata"]
     installed|*+cpu) "${pip[@]}" install -q "torch==2.13.0" ;;
     *) "${pip[@]}" install -q "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu ;;
   esac
-  "${pip[@]}" install -q -c constraints.txt -e ".$extras"
+  # setuptools explains editable installs at length on every install; the explanation is not for users
+  PYTHONWARNINGS=ignore "${pip[@]}" install -q -c constraints.txt -e ".$extras"
   echo "$sources$extras" > .venv/.plenary-setup
 fi
 
