@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .errors import InputError
+from .cli_options import coder_options
 from .files import write_jsonl_atomic
 from .ingest import DEFAULT_MAX_BYTES, slug
 from .run import Reporter, Settings
@@ -58,21 +59,11 @@ def main():
 
 def coding_options(command):
     """The coder's options, shared by `run` and `code`."""
-    for option in reversed([
-        click.option("--coder", type=click.Choice(["auto", "zero-shot", "learned"]), default="auto",
-                     show_default=True, help="auto: learn from --train when given, else zero-shot "
-                                             "(see docs/research.md)."),
-        click.option("--train", type=click.Path(path_type=Path),
-                     help="Your labelled statements (JSONL/CSV: id, text, labels) for the coder to learn from."),
-        click.option("--overrides", type=click.Path(path_type=Path),
-                     help="Your own codes (JSONL {id, codes}); they always win and are marked as coded by a "
-                          "person (\"by\": \"person\")."),
-        click.option("--adapt-prior", is_flag=True,
-                     help="Learned coder: fit the code shares to these statements (EM)."),
-        click.option("--quiet", "-q", is_flag=True, help="No progress output."),
-    ]):
-        command = option(command)
-    return command
+    command = click.option("--quiet", "-q", is_flag=True, help="No progress output.")(command)
+    command = click.option("--overrides", type=click.Path(path_type=Path),
+                           help="Your own codes (JSONL {id, codes}); they always win and are marked as coded by "
+                                "a person (\"by\": \"person\").")(command)
+    return coder_options(command)
 
 
 def _check_event_date(ctx, param, value):

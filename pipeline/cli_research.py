@@ -7,24 +7,15 @@ from pathlib import Path
 
 import click
 
+from .cli_options import coder_options
+
 CODEBOOK_HELP = "Codebook YAML or REFI-QDA .qdc (default: the bundled codebooks/vcfse-action-plan.yaml)."
-CODER_HELP = ("auto: learn from --train statements when given, else zero-shot; zero-shot: descriptions and "
-              "examples as prototypes; learned: logistic regression on examples (see docs/research.md).")
-
-
-def _echo_err(text: str) -> None:
-    click.echo(text, err=True)
 
 
 def _learning_options(f):
-    f = click.option("--adapt-prior", is_flag=True,
-                     help="Learned coder: fit the code shares to the statements being coded (EM).")(f)
     f = click.option("--threshold", type=click.FloatRange(-1, 1), default=0.35, show_default=True,
                      help="Zero-shot score a statement must reach to take a code (a code's own threshold wins).")(f)
-    f = click.option("--coder", type=click.Choice(["auto", "zero-shot", "learned"]), default="auto",
-                     show_default=True, help=CODER_HELP)(f)
-    f = click.option("--train", type=click.Path(path_type=Path),
-                     help="Your labelled statements (JSONL/CSV with id, text, labels) to learn from.")(f)
+    f = coder_options(f)
     f = click.option("--codebook", "-c", type=click.Path(path_type=Path), help=CODEBOOK_HELP)(f)
     return f
 
