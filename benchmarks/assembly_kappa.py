@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.agreement import code_items, cross_fit, evaluate, read_labelled  # noqa: E402
+from pipeline.coding.labelled import read_labelled  # noqa: E402
+from pipeline.evaluate.agreement import code_items, cross_fit, evaluate  # noqa: E402
 from pipeline.codebook import load_codebook  # noqa: E402
 from pipeline.coding import CodebookCoder, ExampleCoder  # noqa: E402
 from pipeline.embed import Embedder  # noqa: E402

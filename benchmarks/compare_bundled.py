@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.compare import CompareSettings, compare_runs  # noqa: E402
-from pipeline.compare_report import headline, write_compare  # noqa: E402
-from pipeline.report import write_run  # noqa: E402
-from pipeline.run import Settings, default_inputs, run_pipeline  # noqa: E402
+from pipeline.render.compare_report import headline, write_compare  # noqa: E402
+from pipeline.render.report import write_run  # noqa: E402
+from pipeline.api import Settings, default_inputs, run_pipeline  # noqa: E402
 
 
 def run(paths: list[Path], out: Path) -> Path:

@@ -23,7 +23,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from ingest_fixtures import survey_rows, write_csv, write_docx, write_pdf, write_xlsx  # noqa: E402
 from pipeline.ingest import ingest, ingest_file  # noqa: E402
-from pipeline.run import default_inputs  # noqa: E402
+from pipeline.api import default_inputs  # noqa: E402
 
 
 def best_of(repeat: int, fn):

@@ -41,11 +41,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.agreement import f1_scores, krippendorff_alpha, masi_distance  # noqa: E402
+from pipeline.evaluate.agreement import f1_scores, krippendorff_alpha, masi_distance  # noqa: E402
 from pipeline.codebook import Code, Codebook  # noqa: E402
 from pipeline.coding import CodebookCoder, ExampleCoder, LabelledItem  # noqa: E402
 from pipeline.embed import Embedder  # noqa: E402
-from pipeline.ingest import slug  # noqa: E402
+from pipeline.files import slug  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "nhs-fft-v6"
 NON_ANSWER = "Labelling not possible"

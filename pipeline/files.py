@@ -4,12 +4,20 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import InputError
+
+
+def slug(name: str) -> str:
+    """A file name's stem as lower-case letters, digits and hyphens ("Notes 2024.txt" -> "notes-2024");
+    "notes" when nothing is left. Used for statement ids, event names and output folder names."""
+    s = re.sub(r"[^A-Za-z0-9]+", "-", Path(name).stem).strip("-").lower()
+    return s or "notes"
 
 
 @contextlib.contextmanager
@@ -62,6 +70,21 @@ def write_jsonl_atomic(path: str | Path, rows: Iterable[dict]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Write bytes to a temporary file beside `path`, then rename it into place; returns `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def jsonl_rows(path: str | Path, text: str, shape: str = '{"id": ..., "text": ...}') -> Iterator[tuple[int, dict]]:

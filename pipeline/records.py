@@ -1,18 +1,30 @@
-"""Plain records passed from one pipeline stage to the next.
+"""The data model: plain records passed from one pipeline stage to the next.
 
-A statement's journey: ingest makes a Segment; embed gives it a vector; themes
-put it in a Theme; coding adds CodeAssignments; rank orders the themes; and
-recommend cites its id in a Recommendation's evidence.
+A statement's journey: ingest makes a Segment; embed gives it a vector; coding
+gives it CodeAssignments; themes put it in a Theme; rank orders the themes; and
+recommend cites its id in a Recommendation's evidence. The whole result of a
+run is one Analysis.
+
+Records are frozen: a stage never edits the records it is given, it returns new
+ones (`dataclasses.replace(segment, codes=...)`), so any earlier state can be
+kept and compared safely. IngestReport and DroppedLine are the exception: they
+are reports ingest fills in while reading a file, not records passed on.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # annotations only: records sit below every other layer
+    import numpy as np
+
+    from .codebook import Codebook
+    from .errors import InputError
 
 UNCLUSTERED = "unclustered"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Segment:
     """One statement from one source, with enough context to find it again."""
 
@@ -49,7 +61,7 @@ class Segment:
         return d
 
 
-@dataclass
+@dataclass(frozen=True)
 class Event:
     """A named gathering (assembly, panel, consultation) whose documents are analysed together."""
 
@@ -63,7 +75,7 @@ class Event:
         return asdict(self)
 
 
-@dataclass
+@dataclass(frozen=True)
 class CodeAssignment:
     code: str
     score: float
@@ -118,7 +130,7 @@ class IngestReport:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Theme:
     id: str
     label: str
@@ -139,7 +151,7 @@ class Theme:
         return self.id == UNCLUSTERED
 
 
-@dataclass
+@dataclass(frozen=True)
 class Recommendation:
     text: str
     support: int  # statements behind it
@@ -149,9 +161,35 @@ class Recommendation:
     source_text: str = ""  # the statement the wording was drafted from
 
 
-@dataclass
+@dataclass(frozen=True)
 class HeadingPlan:
     code: str
     heading: str
     recommendations: list[Recommendation] = field(default_factory=list)
     note: str | None = None  # said plainly when evidence is thin
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything one analysis produced: what `pipeline.analyse` returns and a run folder holds.
+
+    `segments` are in ingest order and `vectors` is their (n_statements, dimensions) float32 matrix of
+    unit rows, in the same order. `themes` are by rank, "unclustered" last; `plans` one per action
+    heading, in codebook order. `settings` is the `pipeline.api.Settings` used.
+    """
+
+    settings: Any
+    inputs: list[str]
+    codebook: Codebook
+    segments: list[Segment]
+    vectors: np.ndarray
+    themes: list[Theme]
+    plans: list[HeadingPlan]
+    reports: list[IngestReport] = field(default_factory=list)
+    failures: list[InputError] = field(default_factory=list)
+    model_id: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    embed_stats: dict[str, int] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    overrides: dict = field(default_factory=dict)  # OverrideReport.to_dict() when a person's codes were applied
+    sources: list = field(default_factory=list)  # ingest's SourceFile per document (redacted text, sha256)

@@ -1,32 +1,14 @@
 """Shared spaCy helpers: one blank English pipeline for sentences, tokens and lemmas.
 
 A blank pipeline with lookup lemmas is enough here and is fast; the statistical
-models would cost seconds per run on an ordinary laptop.
+models would cost seconds per run on an ordinary laptop. spaCy is imported when
+a pipeline is first needed (`nlp()`), not when this module is imported, and
+nothing global is changed to do it.
 """
 from __future__ import annotations
 
 import re
-import sys
 from functools import lru_cache
-
-
-def _import_spacy_without_torch():
-    """thinc (under spaCy) imports torch eagerly, only to offer PyTorch wrappers Plenary never
-    uses; hiding it saves over a second on every warm run. torch loads later, when the
-    embedding model is actually needed."""
-    if "torch" in sys.modules or "spacy" in sys.modules:
-        import spacy
-        return spacy
-    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail fast
-    try:
-        import spacy
-    finally:
-        del sys.modules["torch"]
-    return spacy
-
-
-spacy = _import_spacy_without_torch()
-from spacy.lang.en.stop_words import STOP_WORDS  # noqa: E402
 
 # the lookup table maps these plural-looking nouns to Latin singulars nobody writes
 LEMMA_FIXES = {"agendum": "agenda", "datum": "data", "criterion": "criteria", "numb": "number"}
@@ -36,7 +18,12 @@ WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 
 @lru_cache(maxsize=1)
-def nlp() -> spacy.language.Language:
+def nlp():
+    """The shared blank English pipeline (spacy.language.Language): sentencizer and lookup lemmatizer."""
+    import spacy
+
+    if "plenary_lemma_fixes" not in spacy.Language.factories:
+        spacy.Language.component("plenary_lemma_fixes", func=_lemma_fixes)
     pipe = spacy.blank("en")
     pipe.add_pipe("sentencizer")
     pipe.add_pipe("lemmatizer", config={"mode": "lookup"})
@@ -45,7 +32,6 @@ def nlp() -> spacy.language.Language:
     return pipe
 
 
-@spacy.Language.component("plenary_lemma_fixes")
 def _lemma_fixes(doc):
     for tok in doc:
         lemma = tok.lemma_.lower()
@@ -75,7 +61,7 @@ def word_count(text: str) -> int:
 
 
 def is_stop(word: str) -> bool:
-    return word.lower() in STOP_WORDS
+    return word.lower() in nlp().Defaults.stop_words
 
 
 def normalise_space(text: str) -> str:

@@ -28,13 +28,13 @@ def real_embedder(cache_dir):
 @pytest.fixture(scope="session")
 def bundled_run(cache_dir):
     """The real pipeline (real model) over the bundled corpora, shared by end-to-end tests."""
-    from pipeline.run import Settings, run_pipeline
+    from pipeline.api import Settings, run_pipeline
 
     return run_pipeline([], Settings(cache_dir=str(cache_dir)))
 
 
 @pytest.fixture(scope="session")
 def bundled_outputs(bundled_run, tmp_path_factory) -> Path:
-    from pipeline.report import write_run
+    from pipeline.render.report import write_run
 
     return write_run(bundled_run, tmp_path_factory.mktemp("runs") / "bundled")

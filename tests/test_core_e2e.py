@@ -112,7 +112,7 @@ def test_run_json_records_settings_versions_and_timings(bundled_outputs):
 
 
 def test_same_input_same_themes_and_codes(bundled_run, cache_dir):
-    from pipeline.run import Settings, run_pipeline
+    from pipeline.api import Settings, run_pipeline
 
     again = run_pipeline([], Settings(cache_dir=str(cache_dir)))
     assert [(t.id, t.label, t.segments) for t in again.themes] == \
@@ -122,7 +122,7 @@ def test_same_input_same_themes_and_codes(bundled_run, cache_dir):
 
 
 def test_a_failed_write_leaves_the_previous_run_intact(bundled_run, tmp_path, monkeypatch):
-    from pipeline import report
+    from pipeline.render import report
 
     out = tmp_path / "run"
     report.write_run(bundled_run, out)

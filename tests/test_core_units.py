@@ -95,8 +95,9 @@ def test_codes_are_best_first_and_may_be_several(coder):
 
 def test_a_persons_code_always_wins(coder):
     s = seg(1, "more money for grants", codes=[CodeAssignment("partnership", 1.0, by="person")])
-    coder.transform([s], coder.embedder.encode([s.text]))
-    assert [(c.code, c.by) for c in s.codes] == [("partnership", "person")]
+    (coded,) = coder.transform([s], coder.embedder.encode([s.text]))
+    assert [(c.code, c.by) for c in coded.codes] == [("partnership", "person")]
+    assert s.nearest is None  # the segment given is not changed: transform returns a new one
 
 
 def test_theme_codes_come_from_its_statements():
@@ -129,17 +130,19 @@ def themed_corpus(n_per=8):
 def test_every_statement_lands_in_a_theme_or_unclustered_and_run_is_deterministic():
     segments, vectors = themed_corpus()
     finder = ThemeFinder(clusterer=KMeansClusterer(4, seed=3))
-    themes = finder.fit(segments, vectors)
+    assert finder.fit(segments, vectors) is finder  # fit returns the finder; what it learned ends in _
+    themes = finder.themes_
     members = [sid for t in themes for sid in t.segments]
     assert sorted(members) == sorted(s.id for s in segments)
-    again = ThemeFinder(clusterer=KMeansClusterer(4, seed=3)).fit(segments, vectors)
+    again = ThemeFinder(clusterer=KMeansClusterer(4, seed=3)).fit(segments, vectors).themes_
     assert [(t.id, t.segments, t.label) for t in themes] == [(t.id, t.segments, t.label) for t in again]
-    assert all(s.theme for s in segments)
+    themed = finder.transform(segments)
+    assert all(s.theme for s in themed) and not any(s.theme for s in segments)
 
 
 def test_themes_have_labels_keywords_and_three_to_five_quotes():
     segments, vectors = themed_corpus()
-    for theme in ThemeFinder(clusterer=KMeansClusterer(4)).fit(segments, vectors):
+    for theme in ThemeFinder(clusterer=KMeansClusterer(4)).fit(segments, vectors).themes_:
         if theme.is_unclustered:
             continue
         assert theme.label and theme.keywords
@@ -161,13 +164,13 @@ def test_far_statements_go_to_an_explicit_unclustered_group():
     segments, vectors = themed_corpus()
     odd = seg(999, "completely unrelated zebra xylophone")
     themes = ThemeFinder(clusterer=KMeansClusterer(4), min_similarity=0.5).fit(
-        segments + [odd], np.vstack([vectors, FakeEmbedder().encode([odd.text])]))
+        segments + [odd], np.vstack([vectors, FakeEmbedder().encode([odd.text])])).themes_
     assert themes[-1].is_unclustered and odd.id in themes[-1].segments
 
 
 def test_ranking_writes_its_components_and_orders_by_score():
     segments, vectors = themed_corpus()
-    themes = rank_themes(ThemeFinder(clusterer=KMeansClusterer(4)).fit(segments, vectors), segments)
+    themes = rank_themes(ThemeFinder(clusterer=KMeansClusterer(4)).fit(segments, vectors).themes_, segments)
     ranked = [t for t in themes if not t.is_unclustered]
     assert [t.rank for t in ranked] == list(range(1, len(ranked) + 1))
     assert [t.score for t in ranked] == sorted((t.score for t in ranked), reverse=True)

@@ -7,7 +7,6 @@ The comparison reads the run folder the analysis wrote, so nothing is re-run.
 """
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 
@@ -17,23 +16,13 @@ from starlette.responses import HTMLResponse
 
 from ..errors import InputError
 from . import views
+from ..compare import CompareSettings, compare_runs
+from ..render import compare_report as report
 from .models import Project
 from .security import CSP
 
 # matplotlib's SVG charts carry their own <style>; scripts stay forbidden
 COMPARE_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-
-
-def modules():
-    """(pipeline.compare, pipeline.compare_report), or None when this version has no comparison."""
-    try:
-        compare = importlib.import_module("pipeline.compare")
-        report = importlib.import_module("pipeline.compare_report")
-    except ImportError:
-        return None
-    needed = (hasattr(compare, "compare_runs") and hasattr(compare, "CompareSettings")
-              and hasattr(report, "compare_record"))
-    return (compare, report) if needed else None
 
 
 def _run_events(out_dir: str | None) -> list[dict]:
@@ -57,16 +46,14 @@ def _comparison(w, request: Request, project_id: int):
     names = [e["name"] for e in events]
     side_from = [n for n in request.query_params.getlist("from") if n in names]
     side_to = [n for n in request.query_params.getlist("to") if n in names]
-    found = modules()
     cmp, error = None, None
-    if found is not None and run is not None and len(names) >= 2:
-        compare, _ = found
+    if run is not None and len(names) >= 2:
         if set(side_from) & set(side_to):
             error = "An event can be on one side only."
         else:
             try:
-                settings = compare.CompareSettings(from_events=side_from or None, to_events=side_to or None)
-                cmp = compare.compare_runs([run.out_dir], settings)
+                settings = CompareSettings(from_events=side_from or None, to_events=side_to or None)
+                cmp = compare_runs([run.out_dir], settings)
             except InputError as exc:
                 error = exc.message
     return project, run, events, side_from, side_to, cmp, error
@@ -74,11 +61,9 @@ def _comparison(w, request: Request, project_id: int):
 
 def compare_view(w, request: Request, project_id: int) -> HTMLResponse:
     project, run, events, side_from, side_to, cmp, error = _comparison(w, request, project_id)
-    found = modules()
     context = dict(project=project, run=run, events=events, side_from=side_from, side_to=side_to, error=error,
-                   available=found is not None, section="compare", cmp=None)
+                   available=True, section="compare", cmp=None)
     if cmp is not None:
-        _, report = found
         record = report.compare_record(cmp)
         context.update(cmp=cmp, record=record, headline=lambda t: report.headline(cmp, t),
                        heatmap=report.heatmap(cmp), change_chart=report.change_chart(cmp),
@@ -94,7 +79,6 @@ def compare_report_view(w, request: Request, project_id: int) -> HTMLResponse:
     _, _, _, _, _, cmp, error = _comparison(w, request, project_id)
     if cmp is None:
         raise HTTPException(404, error or "There is no comparison to show: it needs two or more events.")
-    _, report = modules()
     response = HTMLResponse(report.compare_html(cmp, report.compare_record(cmp)))
     response.headers["Content-Security-Policy"] = COMPARE_CSP
     return response

@@ -8,25 +8,24 @@ saves nothing, and the pages keep showing the last run that succeeded.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import json
 import logging
 import queue
 import shutil
 import threading
 import time
-from pathlib import Path
 from typing import Iterator
 
-import yaml
 from sqlalchemy import delete, insert, select
 
 from ..errors import InputError
-from ..events import DATE_RE
-from ..ingest import slug
-from ..report import run_record, write_run
-from ..run import Reporter, RunResult, Settings, run_pipeline
-from . import codebooks, plan, storage
+from ..ingest.events import DATE_RE
+from ..files import slug
+from ..api import Settings
+from ..defaults import CODE_THRESHOLD
+from ..records import Analysis
+from ..records import Event as PipelineEvent
+from ..stages import Progress
+from . import codebooks, plan, services, storage
 from .config import WebConfig
 from .db import Database
 from .models import Codebook, Document, Event, Override, Project, Recommendation, Run, Segment, Theme, utcnow
@@ -56,7 +55,7 @@ def percent(run: Run) -> int:
     return 0
 
 
-class DatabaseReporter(Reporter):
+class DatabaseReporter(Progress):
     """Pipeline progress hooks that write the current stage and count to the run's row."""
 
     def __init__(self, db: Database, run_id: int, every: float = 0.25):
@@ -87,31 +86,6 @@ class DatabaseReporter(Reporter):
 
         yield advance
         self._write(done=total, total=total)
-
-
-def pipeline_settings(**values) -> Settings:
-    """Settings with the fields this version of the pipeline has (newer fields are used when present)."""
-    known = {f.name for f in dataclasses.fields(Settings)}
-    return Settings(**{k: v for k, v in values.items() if k in known})
-
-
-def overrides_setting(folder: Path, overrides: dict[str, str], codable: set[str]) -> dict:
-    """A person's codes as the pipeline takes them: an overrides JSONL file ({"id", "codes"} a line).
-
-    Codes the chosen codebook does not have are left out (and logged), so a
-    codebook change cannot make the whole analysis fail.
-    """
-    if not overrides or "overrides" not in {f.name for f in dataclasses.fields(Settings)}:
-        return {}
-    rows = [{"id": sid, "codes": [code]} for sid, code in sorted(overrides.items()) if code in codable]
-    skipped = len(overrides) - len(rows)
-    if skipped:
-        log.warning("%d override(s) name codes the chosen codebook does not have; left out", skipped)
-    if not rows:
-        return {}
-    path = folder / "overrides.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return {"overrides": str(path)}
 
 
 class RunManager:
@@ -194,7 +168,7 @@ class RunManager:
             book = s.get(Codebook, run.codebook_id) if run.codebook_id else None
             if book is None:
                 raise InputError("codebook", "the codebook chosen for this run has been deleted")
-            pipeline_book, codebook_yaml = codebooks.to_pipeline(book, codebooks.codes_of(s, book.id))
+            pipeline_book, _ = codebooks.to_pipeline(book, codebooks.codes_of(s, book.id))
             overrides = {o.segment_id: o.code for o in s.scalars(select(Override).where(
                 Override.project_id == run.project_id))}
             options = dict(run.settings or {})
@@ -213,40 +187,28 @@ class RunManager:
             except InputError as exc:
                 raise InputError(doc.original_name, exc.message) from None
             paths.append(storage.link_as(stored, inputs, doc.run_name))
-            write_sidecar(inputs, doc.run_name, events[doc.event_id])
-        codebook_path = workdir / "codebook.yaml"
-        codebook_path.write_text(codebook_yaml, encoding="utf-8")
-
-        settings = pipeline_settings(
-            codebook=str(codebook_path), cache_dir=config.cache_dir, seed=int(options.get("seed", config.seed)),
-            n_themes=options.get("n_themes"), threshold=float(options.get("threshold", 0.35)),
-            max_bytes=max(config.max_upload_bytes, 1), keep_going=False,
-            **overrides_setting(workdir, overrides, {c.id for c in pipeline_book.codable}))
-        result = run_pipeline(paths, settings, reporter=DatabaseReporter(self.db, run_id))
+        settings = Settings(
+            cache_dir=config.cache_dir, seed=int(options.get("seed", config.seed)),
+            n_themes=options.get("n_themes"), threshold=float(options.get("threshold", CODE_THRESHOLD)),
+            max_bytes=max(config.max_upload_bytes, 1), keep_going=False)
+        by_file = {doc.run_name: run_event(events[doc.event_id]) for doc in docs}
+        result = services.analyse_documents(paths, pipeline_book, settings, overrides, events=by_file,
+                                            progress=DatabaseReporter(self.db, run_id))
 
         DatabaseReporter(self.db, run_id).stage("saving")
         saving = time.perf_counter()
-        name = slug(project_name)
-        out_dir = write_run(result, workdir / "output", name=name)
-        record = run_record(result, name)
+        out_dir, record = services.write_output(result, workdir / "output", slug(project_name))
         with self.db.session() as s:
             save_results(s, run_id, result, record, {d.run_name: d.id for d in docs}, str(out_dir), saving)
 
 
-def write_sidecar(folder: Path, file_name: str, event: Event) -> None:
-    """`<file>.event.yaml` beside a linked upload, so ingest files its statements under the right event."""
-    values = {"name": event.name}
-    if event.date and DATE_RE.match(event.date):
-        values["date"] = event.date
-    if event.place:
-        values["place"] = event.place
-    if event.type:
-        values["type"] = event.type
-    stem = file_name[: -len(Path(file_name).suffix)] if Path(file_name).suffix else file_name
-    (folder / f"{stem}.event.yaml").write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
+def run_event(event: Event) -> PipelineEvent:
+    """A project's event as ingest takes it (a date that is not YYYY[-MM[-DD]] is left out)."""
+    return PipelineEvent(name=event.name, date=event.date if event.date and DATE_RE.match(event.date) else None,
+                         place=event.place or None, type=event.type or None)
 
 
-def save_results(s, run_id: int, result: RunResult, record: dict, doc_ids: dict[str, int], out_dir: str,
+def save_results(s, run_id: int, result: Analysis, record: dict, doc_ids: dict[str, int], out_dir: str,
                  saving_since: float | None = None) -> None:
     """Store a finished run and reconcile the action plan, in the caller's (single) transaction."""
     run = s.get(Run, run_id)

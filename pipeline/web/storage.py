@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from .. import ingest as ingest_module
 from ..errors import InputError
-from ..ingest import slug
+from ..files import slug
 
 CHUNK = 1 << 20
 EXT_RE = re.compile(r"^\.[a-z0-9]{1,10}$")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..report import svg_bars
+from ..render.charts import svg_bars
 from .models import Code, Codebook, Document, Event, Override, Recommendation, Run, Segment, Theme
 
 GREY = "#8a8f98"

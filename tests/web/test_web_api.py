@@ -6,7 +6,7 @@ no model runs of their own. The browser tests run the real analysis end to end.
 """
 from __future__ import annotations
 
-import copy
+import dataclasses
 import html
 import io
 import logging
@@ -238,7 +238,7 @@ def test_serve_refuses_a_public_address_without_a_token(tmp_path, args, message)
 @pytest.fixture
 def results(client, ui, bundled_run, bundled_outputs, corpora_dir):
     """A project whose latest analysis is the session's real run over the bundled corpora."""
-    from pipeline.report import run_record
+    from pipeline.exchange.rundir import run_record
     from pipeline.web.jobs import save_results
 
     w = client.app.state.web
@@ -371,7 +371,7 @@ def test_merge_keeps_all_evidence(ui, results):
 
 
 def test_a_rerun_proposes_and_never_overwrites_accepted_text(client, ui, results):
-    from pipeline.report import run_record
+    from pipeline.exchange.rundir import run_record
     from pipeline.web.jobs import save_results
 
     pid = results.project_id
@@ -381,11 +381,14 @@ def test_a_rerun_proposes_and_never_overwrites_accepted_text(client, ui, results
     ui.post(f"/recommendations/{target.id}/edit", {"text": mine, "and_accept": "1"})
 
     # the next analysis drafts new wording for both lines
-    result = copy.deepcopy(results.result)
-    for p in result.plans:
-        for r in p.recommendations:
-            if r.evidence == target.evidence or r.evidence == untouched.evidence:
-                r.text = "Reworded by the new analysis: " + r.text
+    def reworded(r):
+        if r.evidence == target.evidence or r.evidence == untouched.evidence:
+            return dataclasses.replace(r, text="Reworded by the new analysis: " + r.text)
+        return r
+
+    result = dataclasses.replace(results.result, plans=[
+        dataclasses.replace(p, recommendations=[reworded(r) for r in p.recommendations])
+        for p in results.result.plans])
     with results.db.session() as s:
         run = Run(project_id=pid, codebook_id=None, status="running", document_ids=[], settings={})
         s.add(run)
@@ -403,8 +406,7 @@ def test_a_rerun_proposes_and_never_overwrites_accepted_text(client, ui, results
 
 
 def test_marking_a_statement_stores_an_override_for_the_next_run(client, ui, results, tmp_path):
-    from pipeline.overrides import read_overrides
-    from pipeline.web.jobs import overrides_setting
+    from pipeline.web.services import override_items
 
     pid = results.project_id
     seg = next(s for s in results.result.segments if s.primary != "funding" and s.theme != "unclustered")
@@ -419,9 +421,8 @@ def test_marking_a_statement_stores_an_override_for_the_next_run(client, ui, res
         stored = {o.segment_id: o.code for o in s.scalars(select(Override))}
     assert stored == {seg.id: "funding"}
 
-    # what the next run is given: an overrides file the pipeline's own reader accepts
-    setting = overrides_setting(tmp_path, stored, {c.id for c in results.result.codebook.codable})
-    items = read_overrides(setting["overrides"], results.result.codebook)
+    # what the next run is given: the person's codes as objects, no file in between
+    items = override_items(stored, results.result.codebook)
     assert [(i.id, i.labels) for i in items] == [(seg.id, ["funding"])]
 
 
@@ -478,11 +479,6 @@ def test_codebook_edits_are_checked_and_exported(client, ui, results):
 
 def test_compare_page_shows_events_side_by_side(client, results):
     page = client.get(f"/projects/{results.project_id}/compare").text
-    from pipeline.web.compare import modules
-
-    if modules() is None:
-        assert "not available" in page
-        return
     events = [e.name for e in results.result.events]
     assert all(esc(e) in page for e in events)
     chosen = client.get(f"/projects/{results.project_id}/compare", params={"from": events[0], "to": events[-1]})
@@ -493,13 +489,9 @@ def test_compare_page_shows_events_side_by_side(client, results):
 
 
 def test_codebook_travels_as_refi_qda_qdc(client, ui, results):
-    from pipeline.web.routes import refi_module
-
     pid = results.project_id
     page = client.get(f"/projects/{pid}/codebook").text
-    if refi_module() is None:
-        assert "export.qdc" not in page
-        return
+    assert "export.qdc" in page  # REFI-QDA exchange is part of the package, always offered
     with results.db.session() as s:
         book = s.scalars(select(Codebook).where(Codebook.project_id == pid)).first()
     qdc = client.get(f"/codebooks/{book.id}/export.qdc")

@@ -10,7 +10,8 @@ from sqlalchemy import text
 
 from pipeline.codebook import load_codebook
 from pipeline.errors import InputError
-from pipeline.web import codebooks, export, plan, storage
+from pipeline.exchange import docx as export
+from pipeline.web import codebooks, plan, storage
 from pipeline.web.config import WebConfig, format_mb, is_loopback
 from pipeline.web.db import Database, current_revision, head_revision, migrate
 from pipeline.web.models import Base, Recommendation

@@ -1,0 +1,4 @@
+"""`python -m pipeline.cli`: the plenary command."""
+from . import main
+
+main()

@@ -1,0 +1,1 @@
+"""Evaluate: agreement statistics between the tool and a person (`agreement`), and codebook suggestions (`suggest`)."""

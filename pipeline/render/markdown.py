@@ -1,0 +1,61 @@
+"""Markdown views of an analysis: the draft action plan (recommendations.md) and the run summary (summary.md)."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..defaults import rank_formula
+from ..records import Analysis, Segment
+
+
+def _where(seg: Segment) -> str:
+    return f"{seg.source}:{seg.line_start}"
+
+
+def recommendations_markdown(result: Analysis, title: str) -> str:
+    by_id = {s.id: s for s in result.segments}
+    lines = [f"# Draft action plan: {title}", "",
+             "Drafted by Plenary from the statements in the notes. Each recommendation lists how many "
+             "statements support it and cites them by source file and line; edit freely before publishing.", ""]
+    for plan in result.plans:
+        lines += [f"## {plan.heading}", ""]
+        if plan.note:
+            lines += [f"> {plan.note}", ""]
+        for i, rec in enumerate(plan.recommendations, start=1):
+            lines.append(f"{i}. **{rec.text}** ({rec.support} statement{'s' if rec.support != 1 else ''}, "
+                         f"{rec.sections} section{'s' if rec.sections != 1 else ''})")
+            for sid in rec.evidence[:5]:
+                lines.append(f"   - “{by_id[sid].text}” ({_where(by_id[sid])})")
+            if len(rec.evidence) > 5:
+                lines.append(f"   - … and {len(rec.evidence) - 5} more: {', '.join(rec.evidence[5:])}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def summary_markdown(result: Analysis, record: dict[str, Any]) -> str:
+    by_id = {s.id: s for s in result.segments}
+    counts = record["counts"]
+    lines = [f"# Plenary summary: {record['name']}", "",
+             f"{counts['segments']} statements from {counts['documents']} document(s); "
+             f"{counts['themes']} themes; {counts['unclustered']} statements unclustered; "
+             f"{counts['dropped_lines']} lines left out (lists, page furniture; see ingest.json).", "",
+             f"Codebook: {result.codebook.name} (sha256 {str(result.codebook.sha256)[:12]}…). "
+             f"Model: {result.model_id}.", "", "## Ranked themes", "",
+             f"Ranking: {rank_formula()}.", "",
+             "| rank | theme | statements | sections | documents | events | codes | score |",
+             "|---:|---|---:|---:|---:|---:|---|---:|"]
+    for t in result.themes:
+        if t.is_unclustered:
+            continue
+        c = t.components
+        codes = ", ".join(f"{x.code} {x.score:.0%}" for x in t.codes) or "—"
+        lines.append(f"| {t.rank} | {t.label} | {t.size} | {c['sections']:.0f} | {c['documents']:.0f} | "
+                     f"{c['events']:.0f} | {codes} | {t.score:.3f} |")
+    lines += ["", "## Top themes with quotes", ""]
+    for t in [t for t in result.themes if not t.is_unclustered][:10]:
+        lines += [f"### {t.rank}. {t.label}", "", f"Keywords: {', '.join(t.keywords)}", ""]
+        lines += [f"- “{by_id[q].text}” ({_where(by_id[q])})" for q in t.quotes]
+        lines.append("")
+    lines += ["## Codes", "", "| code | statements |", "|---|---:|"]
+    lines += [f"| {code} | {n} |" for code, n in counts["codes"].items()]
+    lines.append("")
+    return "\n".join(lines)
