@@ -1,15 +1,256 @@
-"""Proposals: does a statement propose a change, and how is it written as one short imperative action?
+"""Proposals: does a statement propose a change? (and, below, the wording rules drafting uses today)
 
-Rules on wording only (regular expressions and spaCy lemmas): `is_proposal`, `draft_action`,
-`drafts_cleanly`. `drafting.RecommendationDrafter` uses them to build each heading's plan.
+`proposal_form(text, section, question, prompt, context, kind) -> form | None` reads one statement with
+the prompt it answers and names the form in which it asks for a change; `is_proposal` and
+`segment_proposal_form` wrap it. Forms, checked sentence by sentence (and in the clauses of a
+dash-joined note, for explicit wording only):
+
+- "imperative": the clause opens with a base-form verb and has no subject ("Re-open a youth space",
+  "Fund detached youth workers"): spaCy's parse (en_core_web_sm, `text.parse`), with a verb lexicon
+  for the words the small model tags as nouns at the start of a fragment ("Fund", "Limit");
+- "modal": obligation or need ("should", "must", "need(s) to", "needs investment", "required",
+  "it is vital that", "X is seen as crucial");
+- "request": a reported ask ("asked for", "was requested", "P8 wants a...", "proposed that the group
+  apply...");
+- "question": a question carrying an ask ("Could empty shops be turned into...?", "Why not open...?",
+  "Free swimming for over 65s?");
+- "wish": a verbless request for provision ("More one bed homes...", "A young persons housing advice
+  drop in...", "Pharmacy to stay open until 8pm", "...please"), or an action as a gerund in a list
+  ("Celebrating diversity & promoting understanding");
+- "lack": a clause that opens by naming what is missing ("No testing kits in different languages",
+  "Not enough dropped kerbs");
+- "answer": any other note under a prompt that asks for solutions ("What would help?", "If you ran the
+  buses", an ideas wall), unless its main clause is a complaint or an aside. Report prose
+  (kind "sentence") needs explicit wording: a prompt alone does not make it a proposal.
+
+Statements in capitals (flipcharts) are read in sentence case. Measured in
+`benchmarks/views_proposals.py` against hand-labelled statements of 11 notes files (and 2 held out).
 """
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from .. import text as T
 from ..records import Segment
 
+# --------------------------------------------------------------------------- the proposal detector
+SOLUTION_PROMPT_RE = re.compile(
+    r"(what would (help|have helped|make (a|the)( biggest| most| real)? difference|make .{1,40} (work|better|easier))|"
+    r"what (needs|has) to (change|happen)|what (should|could|can|would|might) .{0,60}\b(do|change|improve|help)\b|"
+    r"what does (better|good|success) look like|what would you (like|want) to see|solutions?\b|suggestions?\b|"
+    r"\bideas\b|recommendations?\b|what would make|if you (ran|were in charge|had)|wish ?list|asks?\b|"
+    r"how (can|could|should|might) (we|they|the|it|things)|priorities for|what (else )?(could|would) help|"
+    r"what do (you|they|we) (want|need)|what needs to be done|actions? (needed|required|for)|\bdots?\b|\bvot(e|es|ing)\b|"
+    r"\bpriorit)", re.I)
+ASK_QUESTION_RE = re.compile(
+    r"^(could|can|couldn'?t|can'?t|would|will|should|shouldn'?t|is it possible|what about|how about)\b|"
+    r"^why (not|no|can'?t|cant|couldn'?t|don'?t|dont|doesn'?t|does\b.{0,60}\bnot|do\b.{0,60}\bnot|isn'?t|is there no|aren'?t|"
+    r"won'?t|haven'?t|hasn'?t)\b|\b(can|could) (we|they|you|the council|there)\b.*\?$", re.I)
+REQUEST_RE = re.compile(
+    r"\b(asked|asking|called|calling|pressed|pushed|wished)\s+for\b|\basked (the \w+ )?to\b|"
+    r"\b(was|were|is|are|has been|have been)\s+(widely\s+|also\s+|strongly\s+)?(requested|suggested|proposed|recommended|"
+    r"called for|asked for)\b|\b(suggest(ed|s)?|propos(ed|es)|recommend(ed|s)?|request(ed|s)?|urged?)\s+(a|an|more|to)\b|"
+    r"\bwants?\s+(a|an|the|to|more|someone|somebody|better|councils?|them)\b|\bwould (like|love|welcome|prefer)\b|"
+    r"\bwant(ed)? to see\b|\b(was|were) (keen|eager) (for|to see)\b", re.I)
+OBLIGATION_RE = re.compile(
+    r"\b(should|shouldn'?t|must|mustn'?t|ought to)\b|\b(a|the|real|urgent|clear) need for\b|^need(ed)? for\b|"
+    r"\brequir(es|ing|ed)\s+\w+(\s+\w+)?\s+to\b|^requires?\b|\bneed(s|ed)?\s+(to|more|better|a|an|some|proper|real|longer|"
+    r"investment|funding|support|training|commitment|institutional|structures|help|somewhere|someone|somebody)\b|"
+    r"\b(has|have|had) to be\b|\b(we|it|councils?|everyone|organisations|landlords)\s+(have|has)\s+to\b|"
+    r"\bneeds\s+(overcoming|resourcing|addressing|tackling|reviewing|changing|improving)\b|\bneeds to\b|"
+    r"\b(is|are|was|were) (really |very |so |also |particularly |extremely )?(required|needed|essential|vital|crucial|key|"
+    r"important)\b|\brequired\b|"
+    r"\bit (is|was|would be) (essential|vital|important|crucial|key|necessary)\b|\bmake sure\b|\bwould help\b|"
+    r"\b(seen|felt|considered|regarded) (as|to be) (vital|crucial|essential|critical|key|important)\b|"
+    r"\b(felt|thought|considered) (important|necessary|vital|essential)\b|\bno (real )?substitute for\b|"
+    r"\b(could|might) (be|also be) (done|created|started|set up|developed|introduced|used|made|extended|offered)\b|"
+    r"\bresponsibility to\b|\bmay be a need\b|\bthere is a need\b|\bcould (be )?encourage", re.I)
+OBLIGATION_EXCLUDE_RE = re.compile(r"\bneeds of\b|\bpeople needing\b|\bno need\b|\bshould have been\b|\bwould have thought\b|"
+                              r"\bif you need\b|\bwhat needs to\b|\b(don'?t|doesn'?t|do not|does not|didn'?t) need\b", re.I)
+SUBJUNCTIVE_RE = re.compile(r"\b(suggest(ed|s)?|propos(ed|es)|recommend(ed|s)?|urged?|asked|agreed)\s+that\b\s*(?P<rest>.*)$", re.I)
+LACK_OPEN_RE = re.compile(
+    r"^(there (is|are|was|were|'s) )?(still |really |simply |a real |real )?(no|not enough|a lack of|lack of|lacks?|insufficient|"
+    r"too few|too little|not sufficient|inadequate|never enough|shortage of|a shortage of)\b"
+    r"|\b(is|are|has been|have been) (lacking|not available|unavailable|missing)\b|\bnot available\b|\black of\b", re.I)
+LACK_EXCLUDE_RE = re.compile(r"^(there (is|are|was|were) )?no (point|problems?|cure|one|longer|doubt|idea|change|-fault|"
+                             r"fault|matter|wonder|reason|surprise|way|voice)\b|\black of understanding\b|"
+                             r"\black(ing)? (diversity|trust|confidence|recognition|awareness)\b", re.I)
+WISH_START_RE = re.compile(
+    r"^(more|better|improved|greater|fewer|less|free|cheaper|extra|new|longer|shorter|proper|enough|regular|genuine|"
+    r"dedicated|affordable|safer|clearer|simpler|faster|quicker|easier|independent|someone|somebody|"
+    r"a|an|joint|continued|ongoing|sustained|tailored|bespoke|"
+    r"fairer|stronger|long[- ]term|longer[- ]term|at least)\b", re.I)
+COMPLAINT_RE = re.compile(r"\b(rubbish|stuck|worried|worries|worry|crash(es|ed)?|not sure|hate|awful|terrible|useless|"
+                          r"no point|fed up|sick of|tired of|scared|afraid|doesn'?t work|don'?t work|never|can'?t|cant|"
+                          r"didn'?t|dont|don'?t)\b", re.I)
+WH_RE = re.compile(r"^(how|what|where|who|whom|whose|why|when|which|is|are|was|were|has|have|does|do|did)\b", re.I)
+GERUND_RE = re.compile(r"^(\w+)ing\b", re.I)
+LEAD_LABEL_RE = re.compile(r"^(sub-?point|note|p\d{1,2}|r\d{1,2}|participant \d+|respondent \d+|comment|idea|ask|"
+                           r"suggestion|post-?it|q\d{1,2})\s*[:–-]\s*", re.I)
+TOPIC_LABEL_RE = re.compile(r"^(?P<topic>[\w&/' ]{2,30}?)\s*[–—:-]\s+(?P<rest>\S.*)$")
+QUOTE_RE = re.compile(r"^[\"“'‘]+|[\"”'’]+$")
+# base-form verbs that open an action; the small model tags some of them as nouns at a fragment's start
+IMPERATIVE_VERBS = set("""
+acknowledge address adopt advertise allow amplify appoint ask avoid bring build campaign capitalise celebrate challenge
+change check collect commission consider consult continue co-produce create cut deliver design develop do don't
+educate embed empower enable encourage end engage ensure enforce establish expand explore extend find fix focus
+follow forget fund get give go have help hire hold improve include increase inform install introduce invest involve
+keep learn let limit listen look lower maintain make map market mentor monitor move name offer open pay plan
+prioritise prioritize promote protect provide publicise publish push put raise reach recognise recognize recruit
+reduce refresh reinstate remove reopen re-open repair replace resource respect restore retain review run scrap set
+share shift show simplify speak standardise start stop strengthen support tackle take talk target teach tell train
+treat turn undertake update use value visit widen work write
+""".split())
+
+
+def _sentence_case(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        text = text.lower()
+        return text[:1].upper() + text[1:]
+    return text
+
+
+def _clauses(text: str) -> list[tuple[str, bool]]:
+    """(clause, whole) pairs: sentences (whole), then the pieces of a note line joined by dashes
+    ("Jobs – loss of jobs – ..."), which only count for explicit wording (modal, request, lack)."""
+    text = LEAD_LABEL_RE.sub("", QUOTE_RE.sub("", text.strip())).strip()
+    pieces: list[tuple[str, bool]] = []
+    for sent in re.split(r"(?<=[.!?])\s+(?=[\"“A-Z0-9])", text):
+        sent = sent.strip()
+        if not sent:
+            continue
+        pieces.append((sent, True))
+        m = TOPIC_LABEL_RE.match(sent)
+        if m and len(m.group("topic").split()) <= 3:
+            pieces.append((m.group("rest"), True))  # "Funding – need longer term funding"
+        parts = [p.strip() for p in re.split(r"\s[–—-]\s|;\s", sent) if p.strip()]
+        if len(parts) > 1:
+            pieces.extend((p, False) for p in parts[1:])
+    return pieces
+
+
+def _imperative(doc) -> bool:
+    toks = [t for t in doc if not t.is_punct and not t.is_space]
+    if not toks:
+        return False
+    first = toks[0]
+    word = first.text.lower()
+    if word in ("please", "just", "also", "and", "then", "so"):
+        toks = toks[1:]
+        if not toks:
+            return False
+        first, word = toks[0], toks[0].text.lower()
+    if word in ("re", "re-open", "reopen") or (word == "do" and len(toks) > 1 and toks[1].text.lower() in ("not", "n't")):
+        return True
+    nxt = toks[1] if len(toks) > 1 else None
+    if nxt is not None and (nxt.text.lower() in ("of", "is", "are", "was", "were", "has", "have", "to", "'s", "’s")
+                            or (word in ("have", "had", "get", "got") and nxt.tag_ in ("VBN", "VBD"))):
+        return False  # "Use of ...", "Access to ...", "Support is ..." : a noun subject
+    has_subject = any(t.dep_ in ("nsubj", "nsubjpass", "expl") and t.i > first.i and t.head.i != first.i
+                      and t.head.dep_ == "ROOT" for t in doc)
+    if first.tag_ == "VB" and first.dep_ == "ROOT" and not has_subject and \
+            any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "prt") for c in first.children):
+        return True
+    return word in IMPERATIVE_VERBS and not (first.tag_ in ("VBG", "VBD", "VBZ", "VBN"))
+
+
+def _gerund_action(doc) -> bool:
+    """'Celebrating diversity & promoting understanding', 'Removing perceived barriers': an action as a gerund."""
+    toks = [t for t in doc if not t.is_punct]
+    if not toks or toks[0].tag_ != "VBG" or _finite_verb(doc):
+        return False
+    return toks[0].lemma_.lower() in IMPERATIVE_VERBS
+
+
+def _finite_verb(doc) -> bool:
+    return any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") and t.dep_ not in ("amod", "compound") for t in doc)
+
+
+def _wish(clause: str, doc) -> bool:
+    """A verbless request: 'More one bed homes ...', 'A bus stop outside X please', 'Police to do more patrols'."""
+    if re.search(r"\bplease\b", clause, re.I):
+        return True
+    head = re.split(r",|\s[–—-]\s|\bso that\b|\bso\b|\bwhich\b|\bwho\b|\bwhere\b|\bthat\b", clause, maxsplit=1)[0]
+    hdoc = [t for t in doc if t.idx < len(head)]
+    finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in hdoc)
+    if re.match(r"^[\w' ]{2,60}?\s+to\s+(be\s+)?\w+", head) and not finite and \
+            re.match(r"^[\w' ]{2,60}?\s+to\s+(be|stay|do|have|run|open|restart|move|start|keep|get|go|provide|offer|work|"
+                     r"become|remain|continue|use|take|give|make|come|visit|help|include|return|ensure)\b", head, re.I):
+        return True  # "Pharmacy to stay open until 8pm", "Litter pick ... to restart"
+    return bool(WISH_START_RE.match(head)) and not finite
+
+
+def proposal_form(text: str, section: Sequence[str] | str | None = (), question: str | None = None,
+                  prompt: str | None = None, context: str | None = None, kind: str = "bullet") -> str | None:
+    """The form in which `text` proposes a change, or None when it only describes or comments.
+
+    `section` is the heading path (outermost first, or one heading), `question` the question the
+    statement answers, `prompt` a lead-in line ("Ideas wall (sticky notes):"), `context` a parent
+    bullet; all optional, all plain text. `kind` is the statement's kind ("bullet", "response",
+    or "sentence" for a sentence of report prose, which needs explicit wording: a prompt alone
+    does not make prose an answer).
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    # the nearest prompt governs: a question under a heading, else a lead-in line, else the last heading
+    path = [section] if isinstance(section, str) else list(section or [])
+    asked = question or prompt or (path[-1] if path else "")
+    solution_prompt = bool(SOLUTION_PROMPT_RE.search(asked))
+    pieces = _clauses(text)
+    clauses = [_sentence_case(c) for c, _ in pieces]
+    docs = [T.parse(c) for c in clauses]
+    forms: list[str] = []
+    for (clause, doc), (_, whole) in zip(zip(clauses, docs), pieces):
+        c = clause.strip().rstrip(".!;")
+        if c.endswith("?"):
+            if ASK_QUESTION_RE.search(c) or (not _finite_verb(doc) and len(c.split()) >= 3 and not WH_RE.match(c)) or \
+                    re.match(r"^why (does|do|is|are)\b.*\bnot\b", c, re.I):
+                forms.append("question")
+            continue
+        sub = SUBJUNCTIVE_RE.search(c)
+        if sub and any(t.tag_ in ("VB", "MD") for t in T.parse(sub.group("rest"))):
+            forms.append("request")  # "Mark proposed that the group apply to ..."
+        elif REQUEST_RE.search(c) and not re.search(r"\basked (why|whether|if|how|what)\b|\b(don'?t|not) want", c, re.I):
+            forms.append("request")
+        elif re.search(r"\basked (why|whether|if|how)\b", c, re.I):
+            forms.append("question")
+        elif OBLIGATION_RE.search(c) and not OBLIGATION_EXCLUDE_RE.search(c):
+            forms.append("modal")
+        elif whole and _imperative(doc):
+            forms.append("imperative")
+        elif LACK_OPEN_RE.search(c) and not LACK_EXCLUDE_RE.search(c):
+            forms.append("lack")
+        elif whole and (_wish(c, doc) or _gerund_action(doc)):
+            forms.append("wish")
+        elif whole and ASK_QUESTION_RE.match(c) and re.match(r"^why\b", c, re.I):
+            forms.append("question")  # "Why cant the council use the empty bank building" (no '?')
+    for form in ("imperative", "modal", "request", "question", "wish", "lack"):
+        if form in forms:
+            return form
+    main = re.split(r"\bso\b|\bbecause\b|\bso that\b", text, maxsplit=1, flags=re.I)[0]
+    if solution_prompt and kind != "sentence" and not COMPLAINT_RE.search(main) and \
+            len(re.findall(r"[A-Za-z]+", text)) >= 3:
+        return "answer"
+    return None
+
+
+def segment_proposal_form(segment: Segment) -> str | None:
+    """`proposal_form` of a Segment, with its section path, question, context (prompt or parent) and kind."""
+    return proposal_form(segment.text, segment.section, segment.question, None, segment.context, segment.kind)
+
+
+def is_proposal(item: Segment | str, section: Sequence[str] | str | None = (), question: str | None = None,
+                prompt: str | None = None, context: str | None = None, kind: str = "bullet") -> bool:
+    """True when a Segment, or a statement's text with its context, proposes a change (see `proposal_form`)."""
+    if isinstance(item, Segment):
+        return segment_proposal_form(item) is not None
+    return proposal_form(item, section, question, prompt, context, kind) is not None
+
+
+# --------------------------------------------------------------------------- wording rules (drafting today)
 ACTION_VERBS = {
     "acknowledge", "address", "adopt", "amplify", "appoint", "build", "educate", "help", "identify", "inspire", "show", "capitalise", "celebrate", "challenge", "change", "collect",
     "commission", "consider", "consult", "continue", "create", "deliver", "develop", "embed", "empower",
@@ -67,9 +308,6 @@ REPORTED_RE = re.compile(r"^(it\s+(was|is|has\s+been)\s+(suggested|proposed|reco
 CLAUSE_VERB_RE = re.compile(r"\b(is|are|was|were|has|have|had|does|do|did|will|can|could|would|may)\b", re.I)
 DANGLING = {"a", "an", "the", "and", "or", "of", "to", "for", "in", "on", "at", "by", "with", "against", "from",
             "into", "as", "that", "which", "who", "their", "its", "our", "but", "so", "if", "when", "where"}
-SOLUTION_QUESTION_RE = re.compile(r"(what would help|what needs to change|what does better look like|solution|"
-                                  r"recommend|what can|what could|how can|how might|what else|action|next step|"
-                                  r"what do they need|what needs to happen)", re.I)
 TOPIC_PREFIX_RE = re.compile(r"^(?P<topic>[\w&/' ]{2,30}?)\s*[–—:-]\s+(?P<rest>\S.*)$")
 
 
@@ -121,35 +359,6 @@ def _imperative_start(sentence: str) -> str | None:
     if first.endswith("ing") and CLAUSE_VERB_RE.search(" ".join(words[1:])):
         return None  # "Producing glossy documents is not..." has the gerund as its subject
     return verb
-
-
-def _aspiration(sentence: str) -> bool:
-    """'More inclusion in local politics' asks for something; 'More research exists on X' reports."""
-    return bool(COMPARATIVE_RE.match(sentence)) and not CLAUSE_VERB_RE.search(sentence) and \
-        not re.search(r"\b(exists?|happen(s|ed)?|seems?|show(s|ed))\b", sentence, re.I)
-
-
-def is_proposal(segment: Segment) -> bool:
-    """Does the statement propose a change, rather than only describe a problem or ask a question?
-
-    Report prose needs explicit wording (should, need to, an imperative). Short
-    notes also count with weaker wording ("More ...", "Need for ..."), or when
-    they answer a solutions prompt ("What does better look like?").
-    """
-    sentences = [_strip_topic(s) for s in _sentences(segment.text)]
-    statements = [s for s in sentences if not s.rstrip().endswith("?")]
-    if not statements:
-        return False
-    note = segment.kind in ("bullet", "response")
-    for sentence in statements:
-        if STRONG_PROPOSAL_RE.search(sentence) or _imperative_start(sentence):
-            return True
-        if note and (PROPOSAL_RE.search(sentence) or _aspiration(sentence)):
-            return True
-    if note and T.word_count(segment.text) >= 3:
-        asked = segment.question or (segment.section[-1] if segment.section else "")
-        return bool(SOLUTION_QUESTION_RE.search(asked))
-    return False
 
 
 def _trim(text: str, max_words: int = 22) -> str:

@@ -1,0 +1,457 @@
+"""Load, validate, show and compare a researcher's codebook (YAML, or REFI-QDA .qdc).
+
+Validation walks the YAML node tree rather than the parsed dict, so every
+message can name the line a researcher has to fix. The schema is documented
+in docs/research.md.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+CODEBOOK_KEYS = {"name", "version", "description", "codes", "sets"}
+SET_KEYS = {"name", "description", "codes"}
+CODE_KEYS = {
+    "id", "label", "description", "heading", "include", "exclude", "examples",
+    "counter_examples", "keywords", "parent", "color", "codable", "threshold",
+}
+REQUIRED_CODE_KEYS = ("id", "label", "description")
+LIST_KEYS = {"include", "exclude", "examples", "counter_examples", "keywords"}
+# 'none' and 'uncoded' stand for "no code" in gold files and outputs, so no code may take them
+RESERVED_IDS = {"none", "uncoded"}
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+COLOR_RE = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
+# every field a code can carry, in the order `show` and `diff` list them
+CODE_FIELDS = ("label", "description", "heading", "parent", "codable", "color", "threshold", "include",
+               "exclude", "examples", "counter_examples", "keywords")
+
+SENTENCE_RE = re.compile(r"(?<=[.!?;:])\s+")
+
+DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "codebooks" / "vcfse-action-plan.yaml"
+
+
+@dataclass
+class Code:
+    id: str
+    label: str
+    description: str
+    heading: str | None = None
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    counter_examples: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    parent: str | None = None
+    color: str | None = None
+    codable: bool = True  # a parent category may group codes without being applied itself
+    threshold: float | None = None
+    line: int | None = None
+
+    def prototypes(self) -> list[str]:
+        """Short texts that stand for the code when it has no examples: its label, its
+        description and each sentence of it, and its include notes."""
+        out = [self.label, f"{self.label}: {self.description}"]
+        out += [s for s in SENTENCE_RE.split(self.description) if len(s.split()) >= 3]
+        out += self.include
+        return list(dict.fromkeys(t.strip() for t in out if t.strip()))
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"id": self.id, "label": self.label, "description": self.description}
+        for key in ("heading", "parent", "color", "threshold"):
+            if getattr(self, key) is not None:
+                d[key] = getattr(self, key)
+        if not self.codable:
+            d["codable"] = False
+        for key in sorted(LIST_KEYS):
+            if getattr(self, key):
+                d[key] = list(getattr(self, key))
+        return d
+
+
+@dataclass
+class CodeSet:
+    """A named group of codes that cuts across the hierarchy (a REFI-QDA Set, an ATLAS.ti code group)."""
+
+    name: str
+    codes: list[str]
+    description: str | None = None
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name}
+        if self.description:
+            d["description"] = self.description
+        d["codes"] = list(self.codes)
+        return d
+
+
+@dataclass
+class Codebook:
+    codes: list[Code]
+    name: str = "codebook"
+    version: str | None = None
+    description: str | None = None
+    path: str | None = None
+    sha256: str | None = None
+    sets: list[CodeSet] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_id = {c.id: c for c in self.codes}
+
+    def __getitem__(self, code_id: str) -> Code:
+        return self._by_id[code_id]
+
+    def __contains__(self, code_id: object) -> bool:
+        return code_id in self._by_id
+
+    @property
+    def codable(self) -> list[Code]:
+        return [c for c in self.codes if c.codable]
+
+    @property
+    def headings(self) -> list[Code]:
+        """Codes that carry an action heading, in codebook order."""
+        return [c for c in self.codable if c.heading]
+
+    def children(self, code_id: str) -> list[Code]:
+        return [c for c in self.codes if c.parent == code_id]
+
+    def ancestors(self, code_id: str) -> list[str]:
+        """Parent, grandparent, ... of a code (the codebook is checked to have no cycles)."""
+        out: list[str] = []
+        cur = self[code_id].parent
+        while cur is not None and cur not in out:
+            out.append(cur)
+            cur = self[cur].parent
+        return out
+
+    def walk(self) -> list[tuple[int, Code]]:
+        """(depth, code) in tree order: each code followed by its children, in codebook order."""
+        out: list[tuple[int, Code]] = []
+
+        def visit(code: Code, depth: int) -> None:
+            out.append((depth, code))
+            for child in self.children(code.id):
+                visit(child, depth + 1)
+
+        for code in self.codes:
+            if code.parent is None:
+                visit(code, 0)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name}
+        if self.version is not None:
+            d["version"] = self.version
+        if self.description:
+            d["description"] = self.description
+        d["codes"] = [c.to_dict() for c in self.codes]
+        if self.sets:
+            d["sets"] = [s.to_dict() for s in self.sets]
+        return d
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True, width=100)
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _scalar(path: str, node: yaml.Node, key: str) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise InputError(path, "expected a single value, not a list or mapping", _line(node), key)
+    return str(node.value).strip()
+
+
+def _string_list(path: str, node: yaml.Node, key: str) -> list[str]:
+    if isinstance(node, yaml.ScalarNode):
+        return [node.value.strip()] if node.value.strip() else []
+    if not isinstance(node, yaml.SequenceNode):
+        raise InputError(path, "expected a list of strings", _line(node), key)
+    out = []
+    for item in node.value:
+        if not isinstance(item, yaml.ScalarNode):
+            raise InputError(path, "each item must be a string", _line(item), key)
+        if item.value.strip():
+            out.append(item.value.strip())
+    return out
+
+
+def _mapping_items(path: str, node: yaml.MappingNode, allowed: set[str], what: str):
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if key not in allowed:
+            raise InputError(
+                path, f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})",
+                _line(key_node), key,
+            )
+        if key in seen:
+            raise InputError(path, f"key '{key}' appears twice in {what} (first at line {seen[key]})",
+                             _line(key_node), key)
+        seen[key] = _line(key_node)
+        yield key, key_node, value_node
+
+
+def _parse_code(path: str, node: yaml.Node) -> Code:
+    if not isinstance(node, yaml.MappingNode):
+        raise InputError(path, "each code must be a mapping with id, label and description", _line(node), "codes")
+    values: dict[str, Any] = {}
+    for key, _, value_node in _mapping_items(path, node, CODE_KEYS, "a code"):
+        if key in LIST_KEYS:
+            values[key] = _string_list(path, value_node, key)
+        elif key == "codable":
+            raw = _scalar(path, value_node, key).lower()
+            if raw not in ("true", "false", "yes", "no"):
+                raise InputError(path, "must be true or false", _line(value_node), key)
+            values[key] = raw in ("true", "yes")
+        elif key == "threshold":
+            raw = _scalar(path, value_node, key)
+            try:
+                values[key] = float(raw)
+            except ValueError:
+                raise InputError(path, f"must be a number, got '{raw}'", _line(value_node), key) from None
+            if not -1.0 <= values[key] <= 1.0:
+                raise InputError(path, "must be between -1 and 1", _line(value_node), key)
+        else:
+            text = _scalar(path, value_node, key)
+            values[key] = text if text and text.lower() not in ("null", "~") else None
+    for key in REQUIRED_CODE_KEYS:
+        if not values.get(key):
+            raise InputError(path, f"code is missing required field '{key}'", _line(node), key)
+    lines = {str(k.value): _line(k) for k, _ in node.value}
+    if not ID_RE.match(values["id"]):
+        raise InputError(path, f"code id '{values['id']}' must be one word of letters, digits, '_', '-' or '.'",
+                         lines["id"], "id")
+    if values["id"].lower() in RESERVED_IDS:
+        raise InputError(path, f"'{values['id']}' is reserved for statements with no code; choose another id",
+                         lines["id"], "id")
+    if values.get("color") and not COLOR_RE.match(values["color"]):
+        raise InputError(path, f"colour '{values['color']}' must be a hex colour like \"#1f77b4\" (quote it in YAML)",
+                         lines["color"], "color")
+    return Code(**values, line=_line(node))
+
+
+def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(path, f"YAML error: {problem}", line) from None
+    if root is None:
+        raise InputError(path, "codebook is empty")
+    if not isinstance(root, yaml.MappingNode):
+        raise InputError(path, "codebook must be a mapping with a 'codes' list", _line(root))
+    meta: dict[str, Any] = {}
+    codes_node = sets_node = None
+    for key, key_node, value_node in _mapping_items(path, root, CODEBOOK_KEYS, "the codebook"):
+        if key == "codes":
+            codes_node = value_node
+        elif key == "sets":
+            sets_node = value_node
+        else:
+            meta[key] = _scalar(path, value_node, key)
+    if codes_node is None:
+        raise InputError(path, "codebook has no 'codes' list", field="codes")
+    if not isinstance(codes_node, yaml.SequenceNode) or not codes_node.value:
+        raise InputError(path, "'codes' must be a non-empty list", _line(codes_node), "codes")
+
+    codes = [_parse_code(path, n) for n in codes_node.value]
+    first_line: dict[str, int] = {}
+    for code in codes:
+        if code.id in first_line:
+            raise InputError(path, f"duplicate code id '{code.id}' (first at line {first_line[code.id]})",
+                             code.line, "id")
+        first_line[code.id] = code.line or 0
+    for code in codes:
+        if code.parent is not None and code.parent not in first_line:
+            raise InputError(path, f"code '{code.id}' names parent '{code.parent}', which is not a code",
+                             code.line, "parent")
+    _check_no_cycles(path, codes)
+    if not any(c.codable for c in codes):
+        raise InputError(path, "no code is codable (every code has codable: false)", field="codable")
+    sets = _parse_sets(path, sets_node, set(first_line)) if sets_node is not None else []
+    return Codebook(codes=codes, name=meta.get("name") or Path(path).stem, version=meta.get("version"),
+                    description=meta.get("description"), path=path,
+                    sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), sets=sets)
+
+
+def _parse_sets(path: str, node: yaml.Node, ids: set[str]) -> list[CodeSet]:
+    if not isinstance(node, yaml.SequenceNode):
+        raise InputError(path, "'sets' must be a list of {name, codes}", _line(node), "sets")
+    out: list[CodeSet] = []
+    for item in node.value:
+        if not isinstance(item, yaml.MappingNode):
+            raise InputError(path, "each set must be a mapping with name and codes", _line(item), "sets")
+        values: dict[str, Any] = {}
+        for key, key_node, value_node in _mapping_items(path, item, SET_KEYS, "a set"):
+            values[key] = _string_list(path, value_node, key) if key == "codes" else _scalar(path, value_node, key)
+            if key == "codes":
+                for code_node in (value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]):
+                    if str(code_node.value).strip() not in ids:
+                        raise InputError(path, f"set member '{code_node.value}' is not a code", _line(code_node),
+                                         "codes")
+        if not values.get("name"):
+            raise InputError(path, "set is missing its 'name'", _line(item), "name")
+        out.append(CodeSet(name=values["name"], codes=values.get("codes", []),
+                           description=values.get("description") or None, line=_line(item)))
+    return out
+
+
+def _check_no_cycles(path: str, codes: list[Code]) -> None:
+    parent = {c.id: c.parent for c in codes}
+    for code in codes:
+        seen = [code.id]
+        cur = parent[code.id]
+        while cur is not None:
+            if cur in seen:
+                chain = " -> ".join(seen[seen.index(cur):] + [cur])
+                raise InputError(path, f"'parent' forms a cycle: {chain}", code.line, "parent")
+            seen.append(cur)
+            cur = parent.get(cur)
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """A codebook from YAML, or from a REFI-QDA .qdc file exported by another QDA program."""
+    path = Path(path) if path is not None else DEFAULT_CODEBOOK
+    if not path.exists():
+        raise InputError(path, "codebook file not found")
+    if path.is_dir():
+        raise InputError(path, "expected a codebook file, got a folder")
+    if path.suffix.lower() == ".qdc":
+        from .refi import read_qdc
+
+        return read_qdc(path)
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(path, "codebook file is empty")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(path, "codebook is not valid UTF-8; save it as UTF-8", line) from None
+    return parse_codebook(text, str(path))
+
+
+# --------------------------------------------------------------------------- comparing versions
+@dataclass
+class CodebookDiff:
+    """What changed from codebook `old` to codebook `new`, field by field."""
+
+    old: str
+    new: str
+    meta: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name/version/description
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+    reordered: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.meta or self.added or self.removed or self.changed or self.reordered)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"old": self.old, "new": self.new,
+                "meta": {k: {"old": a, "new": b} for k, (a, b) in self.meta.items()},
+                "added": self.added, "removed": self.removed,
+                "changed": {cid: {f: {"old": a, "new": b} for f, (a, b) in fields.items()}
+                            for cid, fields in self.changed.items()},
+                "reordered": self.reordered}
+
+
+def _field_value(code: Code, name: str) -> Any:
+    value = getattr(code, name)
+    return list(value) if isinstance(value, list) else value
+
+
+def diff_codebooks(old: Codebook, new: Codebook) -> CodebookDiff:
+    diff = CodebookDiff(old=old.path or old.name, new=new.path or new.name)
+    for key in ("name", "version", "description"):
+        a, b = getattr(old, key), getattr(new, key)
+        if a != b:
+            diff.meta[key] = (a, b)
+    a_sets, b_sets = [s.to_dict() for s in old.sets], [s.to_dict() for s in new.sets]
+    if a_sets != b_sets:
+        diff.meta["sets"] = (a_sets, b_sets)
+    old_ids = [c.id for c in old.codes]
+    new_ids = [c.id for c in new.codes]
+    diff.added = [i for i in new_ids if i not in old]
+    diff.removed = [i for i in old_ids if i not in new]
+    for cid in (i for i in new_ids if i in old):
+        fields = {f: (_field_value(old[cid], f), _field_value(new[cid], f)) for f in CODE_FIELDS
+                  if _field_value(old[cid], f) != _field_value(new[cid], f)}
+        if fields:
+            diff.changed[cid] = fields
+    kept_old = [i for i in old_ids if i in new]
+    kept_new = [i for i in new_ids if i in old]
+    diff.reordered = kept_old != kept_new
+    return diff
+
+
+def _short(value: Any, width: int = 90) -> str:
+    text = "—" if value in (None, [], "") else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def diff_text(diff: CodebookDiff) -> str:
+    """The diff as plain lines a researcher can read in a terminal or paste into a memo."""
+    if diff.empty:
+        return f"No differences between {diff.old} and {diff.new}."
+    lines = [f"--- {diff.old}", f"+++ {diff.new}"]
+    for key, (a, b) in diff.meta.items():
+        lines.append(f"~ codebook {key}: {_short(a)} -> {_short(b)}")
+    lines += [f"+ code {cid}" for cid in diff.added]
+    lines += [f"- code {cid}" for cid in diff.removed]
+    for cid, fields in diff.changed.items():
+        lines.append(f"~ code {cid}")
+        for name, (a, b) in fields.items():
+            if isinstance(a, list) or isinstance(b, list):
+                a, b = a or [], b or []
+                lines += [f"    {name}: + {item}" for item in b if item not in a]
+                lines += [f"    {name}: - {item}" for item in a if item not in b]
+                if [x for x in a if x in b] != [x for x in b if x in a]:
+                    lines.append(f"    {name}: reordered")
+            else:
+                lines.append(f"    {name}: {_short(a)} -> {_short(b)}")
+    if diff.reordered:
+        lines.append("~ codes reordered")
+    return "\n".join(lines)
+
+
+def show_text(codebook: Codebook, verbose: bool = False) -> str:
+    """The codebook as an indented tree, one code a line (with every field when verbose)."""
+    head = codebook.name + (f" (version {codebook.version})" if codebook.version else "")
+    lines = [head, f"{len(codebook.codes)} codes, {len(codebook.codable)} codable"
+             + (f"; sha256 {codebook.sha256[:12]}" if codebook.sha256 else ""), ""]
+    for depth, code in codebook.walk():
+        flags = [] if code.codable else ["category, not codable"]
+        if code.examples:
+            flags.append(f"{len(code.examples)} examples")
+        if code.threshold is not None:
+            flags.append(f"threshold {code.threshold}")
+        lines.append(f"{'  ' * depth}{code.id}: {code.label}" + (f"  [{'; '.join(flags)}]" if flags else ""))
+        if verbose:
+            pad = "  " * depth + "    "
+            for name in CODE_FIELDS[1:]:
+                value = getattr(code, name)
+                if name == "codable" or value in (None, [], ""):
+                    continue
+                if isinstance(value, list):
+                    lines.append(f"{pad}{name}:")
+                    lines += [f"{pad}  - {item}" for item in value]
+                else:
+                    lines.append(f"{pad}{name}: {value}")
+    for code_set in codebook.sets:
+        lines += ["", f"set '{code_set.name}': {', '.join(code_set.codes)}"
+                  + (f"  ({code_set.description})" if code_set.description else "")]
+    return "\n".join(lines)

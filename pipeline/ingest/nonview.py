@@ -1,0 +1,307 @@
+"""Lines of a notes file that are not participants' views: title blocks, dates and venues, note-takers,
+attendee and apology lists, welcome and ground rules, agenda items, next steps, contact lines and page
+furniture (issue 11).
+
+`mark_non_views(lines)` reads the whole file's lines before the block parser does and returns
+{line number: kind}. The notes parser leaves each marked line out, with its kind as the reason in the
+ingest report, so nothing is lost silently.
+
+The rules use layout rather than topic words, so they hold on notes nobody tuned for:
+- position: the leading title block, the short lines before the first content line (a bullet, a long
+  line, a sentence or a section heading);
+- block structure: a roster, agenda or next-steps heading takes the list under it, across a blank line
+  when the list goes on in the same bullet style (two columns pasted from a PDF);
+- line shape: "Key: value" metadata (Date:, Venue:, Present:, Apologies:, Facilitator:), dates and
+  times, short mostly capitalised list entries, "a | b | c" running footers, lines repeated in a file;
+- the few fixed phrases facilitators use for these whatever the topic ("Notes taken by", "Ground
+  rules", "Next steps", "for a copy", "in another format").
+A marked line's wrapped continuation (no bullet, lower-case start) takes the same mark.
+
+Measured in `benchmarks/views_proposals.py` (set A: 626 lines of 12 files in different layouts; held
+out: 73 lines of 2 files written after the rules).
+"""
+from __future__ import annotations
+
+import re
+
+from ..defaults import CONTENT_LINE_WORDS, ROSTER_ENTRY_MAX_WORDS, TITLE_BLOCK_MAX_LINES
+
+KINDS = ("title", "date_venue", "note_taker", "attendees", "welcome", "ground_rules", "agenda", "next_steps",
+         "contact", "page_furniture", "byline")
+
+BULLET = re.compile(r"^\s*(?:[-•*▪◦·‣–]|\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[a-h]\))\s+\S")
+WORDS = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_MONTH = r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)"
+_DAY = r"(mon|tues|wednes|thurs|fri|satur|sun)day"
+DATE_RE = re.compile(
+    rf"(\b{_DAY}\b|\b\d{{1,2}}(st|nd|rd|th)?\s+{_MONTH}\b|\b{_MONTH}\s+\d{{1,2}}(st|nd|rd|th)?\b|\b{_MONTH}\s+\d{{4}}\b|"
+    rf"\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b\d{{1,2}}([.:]\d{{2}})?\s*(am|pm)\b|\b\d{{1,2}}:\d{{2}}\b)", re.I)
+VENUE_RE = re.compile(r"^(\*\*)?(venue|location|where|place|held at)\b|\bheld (on|at|in)\b|^(minutes|notes|report) of (the )?"
+                      r"(public |annual |residents'? )?meeting", re.I)
+# "Key: value" metadata, Markdown bold or not
+META_RE = re.compile(r"^\W*(?P<key>date|time|when|venue|location|where|held at|facilitators?|note[- ]?takers?|minutes( taken by)?|"
+                     r"notes|recorder|chair(ed by)?|prepared by|author|written by|version|status|classification|"
+                     r"present|attendees|attendance|in attendance|participants|apologies|apologies received|"
+                     r"organisations attending|attending|invited|next meeting|date of (the )?next meeting)\W*\s*[:–-]\s*", re.I)
+META_KIND = {"date": "date_venue", "time": "date_venue", "when": "date_venue", "venue": "date_venue",
+             "location": "date_venue", "where": "date_venue", "held at": "date_venue"}
+ROSTER_KEYS = ("present", "attendees", "attendance", "in attendance", "participants", "apologies", "apologies received",
+               "organisations attending", "attending", "invited")
+NEXT_MEETING_KEYS = ("next meeting", "date of next meeting", "date of the next meeting")
+NOTE_TAKER_RE = re.compile(r"\b(notes?|minutes) (were )?(taken|typed|written|recorded|agreed)( up)?( by)?\b|"
+                           r"\btyped up (from|by)\b|\bwrite-?up by\b|\bwritten up by\b|\bprepared by\b|"
+                           r"\bnote-?taker\b|\bnot for circulation\b|\bspelling as written\b|"
+                           r"^\(?(notes|minutes) (from|of) \w+ tables?", re.I)
+ROSTER_HEAD_RE = re.compile(r"^\W*(attendees|attendance|present|in attendance|apologies( received)?|participants|"
+                            r"organi[sz]ations (attending|present|represented)|list of (organi[sz]ations|attendees|"
+                            r"participants|contributors)|those present|contributors|panel members|members present|"
+                            r"invited|who came)\W*$", re.I)
+WELCOME_RE = re.compile(r"^\W*(welcome\b|housekeeping\b|introductions?\b|closing( remarks)?\W*$|close of meeting|"
+                        r"(thanks|thank you)\s+(to|for|all|everyone)\b)|\bwelcomed (everyone|all|attendees|participants|"
+                        r"people|the group)\b|\bthanked (everyone|all|participants|people|the group)\b|"
+                        r"\bopened the meeting\b|\bmeeting (closed|ended) at\b", re.I)
+THANKS_RE = re.compile(r"^\W*(thanks|thank you)\b", re.I)  # in a bullet, a participant may be thanking the youth club
+GROUND_RE = re.compile(r"^\W*(ground rules|house rules|chatham house|confidentiality\s*:)|\bground rules (were )?agreed\b",
+                       re.I)
+AGENDA_HEAD_RE = re.compile(r"^\W*(\d+\.?\s*)?(agenda|running order|programme for the day|order of business)\W*$", re.I)
+PROCEDURAL_RE = re.compile(r"^\W*(minutes of (the )?(last|previous) meeting|matters arising|"
+                           r"agreed as a (true|correct|accurate) record|apologies (as above|were received|noted)|"
+                           r"any other business|aob)\b", re.I)
+NEXT_RE = re.compile(r"^\W*(\d+(\.\d+)*\.?\s*)?(next steps?|what happens next|next|actions?( points?)?|action items?|"
+                     r"follow[- ]up|date of (the )?next meeting|next meeting)\b\s*[:–—-]|^\W*(action|actions)\s*:|"
+                     r"^\W*(\d+(\.\d+)*\.?\s*)?(next steps?|what happens next|actions|follow[- ]up)\W*$", re.I)
+CONTACT_RE = re.compile(r"\bfor a (paper |printed |large[- ]print )?cop(y|ies)\b|\bcop(y|ies) in (large print|braille|"
+                        r"another|other)\b|\bin (another|an alternative|a different|other) (format|language)s?\b|"
+                        r"\bjoin the mailing list\b|\bplease (contact|email|e-mail|call|ring)\b|"
+                        r"^\W*contact\s+(us|me|him|her|them|the\s+[\w'-]+(\s+[\w'-]+){0,3}|[A-Z][\w'-]+(\s+[A-Z][\w'-]+)?)"
+                        r"\s+(at|on|via|for|by|to)\b|^\W*(for (more|further) information|further information|get in touch)\b|"
+                        r"[\w.-]+@[\w-]+\.[\w.]+|\b0\d{3,4}\s?\d{3}\s?\d{3,4}\b", re.I)
+FURNITURE_RE = re.compile(r"^\W*(official|official[- ]sensitive|confidential|draft|restricted|not protectively marked)\W*$|"
+                          r"\bpage \d+( of \d+)?\b|^\W*version \d|^\W*v\d+(\.\d+)+\b|^[^|]{2,60}(\|[^|]{2,80}){2,}$", re.I)
+BYLINE_RE = re.compile(r"^\W*by [A-Z][\w'-]+(\s+[A-Z][\w'-]+){0,3}\W*$")
+SIGNOFF_RE = re.compile(r"^[A-Z][a-z'-]+(\s+[A-Z][\w'-]+){1,2},$|"  # "Tracey Gore," over her role
+                        r"^[A-Z][a-z'-]+(\s+[A-Z][\w'-]+){1,2},\s+(director|chair|chief executive|ceo|manager|head|"
+                        r"co-?ordinator|officer|lead|president|secretary|trustee|founder|convenor)\b[^.;:!?]{0,160}$|"
+                        r"^(cllr|councillor|dr|prof|professor|rev|revd)\.?\s+[A-Z][\w'-]+(\s+[A-Z][\w'-]+)*\s*[-–,]\s*[^.]*$",
+                        re.I)
+ITEM_PREFIX_RE = re.compile(r"^\W*((item|section)\s+\d{1,2}\.?|\d{1,2}(\.\d{1,2})*\.?)\s+", re.I)
+HEADING_WORDS_RE = re.compile(r"^(workshop|session|breakout|part|day|table|group|theme|round|panel|item|sheet|topic|q)\s*"
+                              r"[\w.]{0,4}\s*[:.–—-]", re.I)
+_LIST_STOP = {"of", "and", "the", "for", "in", "a", "&", "de", "at", "on", "with", "to"}
+
+
+def words(text: str) -> list[str]:
+    return WORDS.findall(text)
+
+
+def _is_listy(text: str) -> bool:
+    """A roster entry: an organisation or a person, short, mostly capitalised, without sentence punctuation."""
+    body = re.sub(r"^\d{1,3}[.)]\s*", "", BULLET.sub("", text) if BULLET.match(text) else text).strip()
+    w = words(body)
+    if not w or len(w) > ROSTER_ENTRY_MAX_WORDS or body.rstrip()[-1:] in ".?!:":
+        return False
+    if "\t" in text:
+        return True
+    content = [x for x in w if x.lower() not in _LIST_STOP]
+    return sum(1 for x in content if x[0].isupper()) >= max(1, 0.6 * len(content))
+
+
+def _is_content(text: str, raw: str) -> bool:
+    """A line that starts the body of the notes: a bullet, a long line, a sentence or a section heading."""
+    return bool(BULLET.match(raw)) or len(words(text)) >= CONTENT_LINE_WORDS or text.rstrip().endswith(("?", ".")) or \
+        bool(HEADING_WORDS_RE.match(text)) or text.lstrip().startswith("#")
+
+
+def _wrapped_paragraph(stripped: list[str], i: int) -> bool:
+    """Line i starts a sentence wrapped over short lines (lower-case continuations), as PDF columns give."""
+    k, text = i + 1, stripped[i]
+    while k < len(stripped) and stripped[k][:1].islower():
+        text += " " + stripped[k]
+        k += 1
+    return k > i + 1 and (len(words(text)) >= CONTENT_LINE_WORDS or text.endswith("."))
+
+
+def _is_metadata(text: str) -> bool:
+    return bool(DATE_RE.search(text) or NOTE_TAKER_RE.search(text) or VENUE_RE.search(text) or META_RE.match(text))
+
+
+def _title_block(lines: list[str], stripped: list[str]) -> dict[int, str]:
+    """The leading lines before the first content line, each typed (title, date_venue, note_taker...); short
+    lines past the first TITLE_BLOCK_MAX_LINES that still come before any content are cover-page furniture."""
+    nonblank = [i for i, s in enumerate(stripped) if s]
+    zone: list[int] = []
+    for k, i in enumerate(nonblank):
+        s = stripped[i]
+        meta = META_RE.match(s)
+        if ROSTER_HEAD_RE.match(s) or AGENDA_HEAD_RE.match(s) or (meta and meta.group("key").lower() in ROSTER_KEYS):
+            break  # a list heading starts the list, not the title
+        if BULLET.match(lines[i]) or ((_is_content(s, lines[i]) or _wrapped_paragraph(stripped, i))
+                                      and not (_is_metadata(s) or (k == 0 and s.startswith("# ")))):
+            break  # a bullet always starts the notes, even one that mentions a time
+        zone.append(i)
+    if len(zone) > 1:
+        # the last short line right before content is that content's heading, unless it is metadata
+        last = zone[-1]
+        nxt = next((j for j in nonblank if j > last), None)
+        if nxt is not None and (BULLET.match(lines[nxt]) or len(words(stripped[nxt])) >= CONTENT_LINE_WORDS) \
+                and not (DATE_RE.search(stripped[last]) or META_RE.match(stripped[last])
+                         or NOTE_TAKER_RE.search(stripped[last])):
+            zone.pop()
+    out: dict[int, str] = {}
+    for k, i in enumerate(zone):
+        s = stripped[i]
+        meta = META_RE.match(s)
+        if NOTE_TAKER_RE.search(s):
+            out[i + 1] = "note_taker"
+        elif meta:
+            out[i + 1] = META_KIND.get(meta.group("key").lower(), "note_taker")
+        elif DATE_RE.search(s) or VENUE_RE.search(s):
+            out[i + 1] = "date_venue"
+        elif FURNITURE_RE.search(s):
+            out[i + 1] = "page_furniture"
+        elif BYLINE_RE.match(s):
+            out[i + 1] = "byline"
+        else:  # past the first few lines, short lines before any content are a cover page: logos, an address
+            out[i + 1] = "title" if k < TITLE_BLOCK_MAX_LINES else "page_furniture"
+    return out
+
+
+def _meta_kind(key: str, value: str) -> tuple[str, str | None]:
+    """(kind, list mode) of a "Key: value" line."""
+    if key in ROSTER_KEYS:
+        return "attendees", ("attendees" if not words(value) else None)
+    if key in NEXT_MEETING_KEYS:
+        return "next_steps", None
+    return META_KIND.get(key, "note_taker"), None
+
+
+def _phrase_kind(s: str, raw: str, counts: dict[str, int]) -> str | None:
+    """A line outside any list that is a non-view by its fixed phrase or shape."""
+    bare = ITEM_PREFIX_RE.sub("", s)  # "Item 1. Welcome and apologies" -> "Welcome and apologies"
+    bullet = bool(BULLET.match(raw))
+    n = len(words(s))
+    if GROUND_RE.search(bare):
+        return "ground_rules"
+    if WELCOME_RE.search(bare) and n <= 40 and not (bullet and THANKS_RE.match(bare)):
+        return "welcome"
+    if PROCEDURAL_RE.match(bare):
+        return "agenda"
+    if NOTE_TAKER_RE.search(s) and n <= 25:
+        return "note_taker"
+    if CONTACT_RE.search(s) and n <= 35:
+        return "contact"
+    if FURNITURE_RE.search(s) or (counts.get(s, 0) >= 2 and not bullet and n >= 2):
+        return "page_furniture"  # a running header or footer repeats
+    if VENUE_RE.search(s) and DATE_RE.search(s) and n <= 25:
+        return "date_venue"
+    return None
+
+
+def mark_non_views(lines: list[str]) -> dict[int, str]:
+    """{1-based line number: kind} for the lines of one notes file that are not participants' views.
+
+    `lines` are the file's lines in order (blank lines included; they delimit lists). Kinds are in
+    `KINDS`. Lines not returned are left to the notes parser (headings, statements, its own page
+    furniture and roster rules).
+    """
+    stripped = [line.strip() for line in lines]
+    counts: dict[str, int] = {}
+    for s in stripped:
+        if s and len(words(s)) <= 12:
+            counts[s] = counts.get(s, 0) + 1
+    out = _title_block(lines, stripped)
+
+    mode: str | None = None  # attendees | agenda | next_steps | byline: the list being read
+    items = 0
+    for i, raw in enumerate(lines):
+        s = stripped[i]
+        if not s:
+            if mode and items and not _list_goes_on(lines, stripped, i, mode):
+                mode, items = None, 0
+            continue
+        if i + 1 in out:
+            continue
+        kind = None
+        meta = META_RE.match(s)
+        if s.startswith("#") and mode in ("attendees", "agenda") and not (ROSTER_HEAD_RE.match(s) or AGENDA_HEAD_RE.match(s)):
+            mode, items = None, 0  # a heading ends the list above it
+        if ROSTER_HEAD_RE.match(s):
+            kind, mode = "attendees", "attendees"
+        elif AGENDA_HEAD_RE.match(s):
+            kind, mode = "agenda", "agenda"
+        elif NEXT_RE.match(s):
+            kind, mode = "next_steps", ("next_steps" if len(words(s)) <= 4 else None)
+        elif meta:
+            kind, mode = _meta_kind(meta.group("key").lower(), s[meta.end():])
+        elif mode == "attendees" and (_is_listy(s) or len(words(s)) <= 6 and not s.endswith("?")):
+            kind, items = "attendees", items + 1
+        elif mode == "agenda" and (len(words(s)) <= 10 and s[-1:] not in ".!" or BULLET.match(raw)) \
+                and not HEADING_WORDS_RE.match(s):
+            kind, items = "agenda", items + 1
+        elif mode == "next_steps" and not HEADING_WORDS_RE.match(s) and not s.startswith("#"):
+            kind, items = "next_steps", items + 1
+        elif SIGNOFF_RE.match(s):
+            kind, mode = "byline", "byline"
+        elif mode == "byline" and stripped[i - 1] and not BULLET.match(raw) and len(words(s)) <= 14:
+            kind = "byline"  # the role lines under a sign-off
+        else:
+            mode = None
+            kind = _phrase_kind(s, raw, counts)
+        if kind:
+            out[i + 1] = kind
+    # a marked line's wrapped continuation (no bullet, lower-case start) is the same non-view
+    for n in sorted(out):
+        if out[n] == "page_furniture" or "\t" in lines[n - 1]:
+            continue  # a running footer or a table header row does not wrap onto the next line
+        k = n
+        while k < len(lines) and stripped[k] and k + 1 not in out and not BULLET.match(lines[k]) and \
+                stripped[k][:1].islower() and stripped[k - 1][-1:] not in ".!?":
+            out[k + 1] = out[n]
+            k += 1
+    return out
+
+
+def non_view_lines(blocks) -> dict[tuple[int, int], str]:
+    """`mark_non_views` over the notes parser's blocks: {(block index, line index in block): kind}.
+
+    Blocks from any reader (text, Markdown, PDF lines, Word paragraphs) are laid out again as lines,
+    headings as "#" lines and bullets with their marker, a blank line where the source had a gap, so
+    every reader's notes are judged alike. Duck-typed on `notes.Block` (kind, lines, level, marker,
+    indent, cells).
+    """
+    lines: list[str] = []
+    owner: list[tuple[int, int] | None] = []
+    last: int | None = None
+    for i, block in enumerate(blocks):
+        if not block.lines:
+            continue
+        if last is not None and block.lines[0][0] > last + 1:
+            lines.append("")
+            owner.append(None)
+        for j, (number, piece) in enumerate(block.lines):
+            if j and number > block.lines[j - 1][0] + 1:  # a block rejoined across a gap (PDF page break)
+                lines.append("")
+                owner.append(None)
+            piece = piece.strip()
+            if block.kind == "heading":
+                piece = "#" * max(1, block.level) + " " + piece
+            elif block.kind == "bullet":
+                piece = " " * block.indent + ((block.marker or "-") + " " if j == 0 else "  ") + piece
+            elif block.kind == "row" and block.cells:
+                piece = "\t".join(" ".join(cell) for cell in block.cells)
+            lines.append(piece)
+            owner.append((i, j))
+        last = block.lines[-1][0]
+    return {owner[n - 1]: kind for n, kind in mark_non_views(lines).items() if owner[n - 1] is not None}
+
+
+def _list_goes_on(lines: list[str], stripped: list[str], i: int, mode: str) -> bool:
+    """After a blank line: does an attendee list go on in the same style (two columns pasted from a PDF)?"""
+    if mode != "attendees":
+        return False
+    nxt = next((j for j in range(i + 1, len(lines)) if stripped[j]), None)
+    prev = next((j for j in range(i - 1, -1, -1) if stripped[j]), None)
+    if nxt is None or prev is None:
+        return False
+    same_style = bool(BULLET.match(lines[nxt])) == bool(BULLET.match(lines[prev]))
+    return same_style and _is_listy(stripped[nxt]) and not HEADING_WORDS_RE.match(stripped[nxt])

@@ -1,0 +1,162 @@
+"""Notes that are not participants' views (issue 11, item 1): title blocks, dates and venues,
+note-takers, attendee and apology lists, welcome and ground rules, agenda, next steps, contact
+lines, page furniture. Each is left out with its reason in the ingest report; nothing is lost."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest.nonview import mark_non_views
+from pipeline.ingest.notes import parse_notes
+
+DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "notes"
+
+
+def parse(text: str):
+    return parse_notes(text, "notes.txt", "notes")
+
+
+def texts(segments) -> list[str]:
+    return [s.text for s in segments]
+
+
+def reasons(report) -> dict[int, str]:
+    return {d.line: d.reason for d in report.dropped}
+
+
+def test_every_line_is_a_statement_structure_or_dropped_with_a_reason():
+    text = (DATA / "eastfield-youth-housing-workshop.txt").read_text(encoding="utf-8")
+    segments, report = parse(text)
+    in_statements = {n for s in segments for n in range(s.line_start, s.line_end + 1)}
+    accounted = in_statements | set(report.structure_lines) | {d.line for d in report.dropped}
+    nonblank = {i for i, line in enumerate(text.splitlines(), start=1) if line.strip()}
+    assert nonblank <= accounted
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("eastfield-youth-housing-workshop.txt", {
+        1: "title", 2: "date_venue", 3: "note_taker", 5: "roster", 6: "roster", 15: "roster", 17: "welcome",
+        18: "ground_rules", 75: "next_steps", 76: "contact"}),
+    ("southmoor-age-friendly-workshop.txt", {
+        1: "title", 2: "date_venue", 3: "note_taker", 5: "roster", 13: "roster", 15: "roster", 17: "welcome",
+        18: "ground_rules", 60: "next_steps", 61: "next_steps", 62: "contact"}),
+])
+def test_workshop_notes_non_views_are_dropped_with_their_reason(name, expected):
+    segments, report = parse((DATA / name).read_text(encoding="utf-8"))
+    in_statements = {n for s in segments for n in range(s.line_start, s.line_end + 1)}
+    assert not in_statements & set(expected), "a non-view line became (part of) a statement"
+    got = reasons(report)
+    assert {n: got.get(n) for n in expected} == expected
+
+
+def test_newcomer_statements_are_the_participants_points_only():
+    segments, _ = parse((DATA / "eastfield-youth-housing-workshop.txt").read_text(encoding="utf-8"))
+    assert len(segments) == 28  # 11 + 12 + 1 sub-point + 4 post-its
+    joined = " | ".join(texts(segments))
+    for phrase in ("Notes taken by", "Northgate Housing Association St Mark", "Welcome and introductions",
+                   "Ground rules", "Next steps", "for a copy", "Saturday 14 September"):
+        assert phrase not in joined
+
+
+def test_a_star_bullet_starts_its_own_statement_after_a_dash_bullet():
+    text = "Issues:\n\n- Damp and mould in flats, repairs take months and\n  tenants are scared\n" \
+           "* Some positive things: the football sessions are valued\n- Rents are too high for young people\n"
+    segments, _ = parse(text)
+    assert texts(segments) == ["Damp and mould in flats, repairs take months and tenants are scared",
+                               "Some positive things: the football sessions are valued",
+                               "Rents are too high for young people"]
+    assert [(s.line_start, s.line_end) for s in segments] == [(3, 4), (5, 5), (6, 6)]
+
+
+def test_star_emphasis_inside_a_line_is_still_removed():
+    segments, _ = parse("Notes\n\n- We **really** need a youth club in the town centre\n")
+    assert texts(segments) == ["We really need a youth club in the town centre"]
+
+
+def test_decimal_numbering_gives_one_statement_per_paragraph_under_numbered_headings():
+    text = ("3. What residents value\n3.1 The library is the only warm free space in the area.\n"
+            "3.2 Parents valued the Rhyme Time sessions.\n\n4. Concerns\n4.1 Self-service machines do not work for everyone.\n")
+    segments, _ = parse(text)
+    assert texts(segments) == ["The library is the only warm free space in the area.",
+                               "Parents valued the Rhyme Time sessions.",
+                               "Self-service machines do not work for everyone."]
+    assert segments[0].section == ["What residents value"] and segments[2].section == ["Concerns"]
+
+
+BODY = "\nWhat would help?\n\n- Longer opening hours at the library on weekday evenings\n"
+
+
+@pytest.mark.parametrize("head, reason", [
+    ("Riverside Library Conversation\nTuesday 4 March 2025, 6pm, Riverside Library\n", "date_venue"),
+    ("Riverside Library Conversation\nNotes typed up by the engagement team\n", "note_taker"),
+    ("Attendees\nRiverside Friends Group\nAge Concern Riverside\nRiverside Tenants Association\n", "roster"),
+    ("Present: Ann Smith (Chair), Tom Jones, 12 residents\n", "roster"),
+    ("Apologies: Cllr Brown, Riverside Schools Partnership\n", "roster"),
+    ("Welcome and introductions - 20 people came.\n", "welcome"),
+    ("The Chair welcomed everyone and explained the purpose of the evening.\n", "welcome"),
+    ("Ground rules agreed: one voice at a time, no names in the notes.\n", "ground_rules"),
+    ("Agenda\n1. Welcome\n2. Presentation\n3. Table discussions\n", "agenda"),
+    ("Minutes of the last meeting agreed as a true record.\n", "agenda"),
+    ("OFFICIAL\n", "page_furniture"),
+    ("Riverside Council | Library Conversation | Page 1 of 2\n", "page_furniture"),
+])
+def test_each_non_view_kind_before_the_views(head, reason):
+    segments, report = parse(head + BODY)
+    assert texts(segments) == ["Longer opening hours at the library on weekday evenings"]
+    head_lines = range(1, head.count("\n") + 1)
+    got = reasons(report)
+    assert any(got.get(n) == reason for n in head_lines), got
+
+
+@pytest.mark.parametrize("tail, reason", [
+    ("Next steps: the team will share the notes with everyone by the end of May.\n", "next_steps"),
+    ("What happens next\nThe Board will consider this summary in June.\n", "next_steps"),
+    ("ACTION: Tom to write to Parks Services about the swings.\n", "next_steps"),
+    ("Date of next meeting: Thursday 13th March, 7pm, Scout Hut.\n", "next_steps"),
+    ("Contact the partnership coordinator for a copy.\n", "contact"),
+    ("For a copy in large print please ask at the library.\n", "contact"),
+    ("If you would like this document in another format, please contact the team.\n", "contact"),
+])
+def test_each_non_view_kind_after_the_views(tail, reason):
+    segments, report = parse("Library conversation\n" + BODY + "\n" + tail)
+    assert texts(segments) == ["Longer opening hours at the library on weekday evenings"]
+    assert reason in reasons(report).values()
+
+
+@pytest.mark.parametrize("view", [
+    "- Contact with the council is hard to get, nobody answers the phone",
+    "- Thanks to the youth club my son has friends now",
+    "- The welcome at the library is friendly but the building is cold",
+    "- Next to the station there is nowhere safe to wait",
+    "- Agenda items at council meetings never include young people",
+])
+def test_views_that_look_like_non_views_are_kept(view):
+    segments, _ = parse("Workshop 1: What is it like here?\n\n" + view + "\n")
+    assert texts(segments) == [view[2:]]
+
+
+def test_mark_non_views_takes_plain_lines():
+    marks = mark_non_views(["Bus Forum Drop-in", "Held at: Vale Hall, 2-5pm", "", "- No bus after 7pm"])
+    assert marks == {1: "title", 2: "date_venue"}
+
+
+def test_ingest_report_counts_the_non_views_by_reason_and_loses_no_line():
+    from pipeline.ingest import ingest_file
+
+    _, report = ingest_file(DATA / "eastfield-youth-housing-workshop.txt", redact=False)
+    counts = report.to_dict()["dropped"]
+    assert counts["roster"] == 11  # "Organisations attending:" and its ten organisations
+    for reason in ("title", "date_venue", "note_taker", "welcome", "ground_rules", "next_steps", "contact"):
+        assert counts[reason] == 1, reason
+    assert report.lines["unaccounted"] == 0 and report.lines["in_statements"] == 47
+
+
+def test_word_style_numbered_report_and_minutes():
+    text = (DATA.parent.parent.parent / "benchmarks" / "data" / "notes" / "millbrook-park-residents-minutes.txt")
+    segments, report = parse(text.read_text(encoding="utf-8"))
+    got = reasons(report)
+    assert got[4] == got[5] == "roster" and got[6] == "note_taker"  # Present:, Apologies:, Minutes:
+    assert got[20] == got[29] == got[41] == "next_steps" and got[42] == "contact"  # ACTION lines, next meeting
+    assert got[11] == got[12] == "agenda"  # minutes of last meeting, agreed as a true record
+    assert segments[0].section == ["Item 3. Play area"] and segments[0].line_start == 16
