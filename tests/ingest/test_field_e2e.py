@@ -1,0 +1,37 @@
+"""Issue 12 end to end (real model): the same statements in another row order give the same themes and
+codes, and non-answers join no theme."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.api import Settings, analyse, read_corpus
+
+FIELD = Path(__file__).resolve().parent.parent / "data" / "cases" / "field"
+pytestmark = pytest.mark.e2e
+
+
+def _themes(result):
+    by_theme = {}
+    for s in result.segments:
+        by_theme.setdefault(s.theme, set()).add(s.id)
+    return {t: frozenset(ids) for t, ids in by_theme.items()}
+
+
+def test_row_order_does_not_change_themes_or_codes(cache_dir):
+    settings = Settings(cache_dir=str(cache_dir))
+    forward = analyse(read_corpus([FIELD / "order-forward.csv"], settings), settings=settings)
+    reverse = analyse(read_corpus([FIELD / "order-reversed.csv"], settings), settings=settings)
+    assert set(_themes(forward).values()) == set(_themes(reverse).values())
+    assert {t.label for t in forward.themes} == {t.label for t in reverse.themes}
+    codes = lambda r: {s.id: [c.code for c in s.codes] for s in r.segments}  # noqa: E731
+    assert codes(forward) == codes(reverse)
+
+
+def test_non_answers_join_no_theme(cache_dir):
+    settings = Settings(cache_dir=str(cache_dir))
+    result = analyse(read_corpus([FIELD / "survey-nonanswers.csv"], settings), settings=settings)
+    marked = [s for s in result.segments if s.attributes.get("non_answer")]
+    assert len(marked) == 12 and all(s.theme in (None, "unclustered") and not s.codes for s in marked)
+    assert not any(set(t.segments) & {s.id for s in marked} for t in result.themes)
