@@ -74,8 +74,11 @@ CONTACT_RE = re.compile(r"\bfor a (paper |printed |large[- ]print )?cop(y|ies)\b
                         r"another|other)\b|\bin (another|an alternative|a different|other) (format|language)s?\b|"
                         r"\bjoin the mailing list\b|\bplease (contact|email|e-mail|call|ring)\b|"
                         r"^\W*contact\s+(us|me|him|her|them|the\s+[\w'-]+(\s+[\w'-]+){0,3}|[A-Z][\w'-]+(\s+[A-Z][\w'-]+)?)"
-                        r"\s+(at|on|via|for|by|to)\b|^\W*(for (more|further) information|further information|get in touch)\b|"
-                        r"[\w.-]+@[\w-]+\.[\w.]+|\b0\d{3,4}\s?\d{3}\s?\d{3,4}\b", re.I)
+                        r"\s+(at|on|via|for|by|to)\b|^\W*(for (more|further) information|further information|get in touch)\b",
+                        re.I)
+# A bare e-mail address or phone number: a contact line outside bullets, but inside a participant's bullet
+# ("Ring the hub on 0151 … was suggested") it is part of a view unless the bullet is little more than the detail.
+CONTACT_DETAIL_RE = re.compile(r"[\w.-]+@[\w-]+\.[\w.]+|\b0\d{3,4}\s?\d{3}\s?\d{3,4}\b")
 FURNITURE_RE = re.compile(r"^\W*(official|official[- ]sensitive|confidential|draft|restricted|not protectively marked)\W*$|"
                           r"\bpage \d+( of \d+)?\b|^\W*version \d|^\W*v\d+(\.\d+)+\b|^[^|]{2,60}(\|[^|]{2,80}){2,}$", re.I)
 BYLINE_RE = re.compile(r"^\W*by [A-Z][\w'-]+(\s+[A-Z][\w'-]+){0,3}\W*$")
@@ -188,7 +191,7 @@ def _phrase_kind(s: str, raw: str, counts: dict[str, int]) -> str | None:
         return "agenda"
     if NOTE_TAKER_RE.search(s) and n <= 25:
         return "note_taker"
-    if CONTACT_RE.search(s) and n <= 35:
+    if n <= 35 and (CONTACT_RE.search(s) or (CONTACT_DETAIL_RE.search(s) and (not bullet or n <= 8))):
         return "contact"
     if FURNITURE_RE.search(s) or (counts.get(s, 0) >= 2 and not bullet and n >= 2):
         return "page_furniture"  # a running header or footer repeats

@@ -164,7 +164,11 @@ def test_ingest_report_explains_every_line_and_is_printed(facilitator_run):
     assert [d["text"] for d in files["plenary-notes.pdf"]["dropped_lines"] if d["reason"] == "page_furniture"] \
         == ["Kirkby assembly, 16 March", "Page 1"]  # the running header and the page number
     assert files["survey.csv"]["redactions"] == {"EMAIL": 1, "PHONE": 1}
-    assert files["survey.csv"]["dropped"] == {"empty": 1, "no_answer": 1}
+    # "n/a" is a non-answer: kept as a statement and marked (issue 10/12), never dropped; the blank cell is empty
+    assert files["survey.csv"]["dropped"] == {"empty": 1}
+    assert any("non-answers kept and marked" in n and n.endswith(": 1") for n in files["survey.csv"]["notes"])
+    segments = [json.loads(line) for line in (out / "segments.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [s["attributes"].get("non_answer") for s in segments if s["text"] == "n/a"] == [True]
     assert any("picked automatically" in n for n in files["survey.csv"]["notes"])
     for name in ("table-notes.docx (docx", "plenary-notes.pdf (pdf", "survey.csv (csv", "redacted"):
         assert name in done.stderr
