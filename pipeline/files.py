@@ -7,6 +7,8 @@ import os
 import re
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -20,21 +22,80 @@ def slug(name: str) -> str:
     return s or "notes"
 
 
+# .<name>.partial-<pid>-<random> (staged_folder), .<name>.old-<pid> (replace_dir), .<name>.partial-<random> (older)
+STAGED_RE = re.compile(r"^\..+\.(?:partial-(?P<pid>\d+)-[^-]+|old-(?P<old>\d+)|partial-(?P<legacy>[a-z0-9_]+))$")
+STALE_UNKNOWN_SECONDS = 24 * 3600  # a leftover without its writer's process id is stale after a day
+_in_progress: set[Path] = set()  # staged folders this process is writing now
+_in_progress_lock = threading.Lock()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
+
+
+def clean_stale_staged(parent: str | Path) -> list[Path]:
+    """Remove the half-written `.<name>.partial-<pid>-…` and set-aside `.<name>.old-<pid>` folders in `parent`
+    that no live writer owns: their process has ended (a run killed mid-write), or it is this process and
+    the folder is not one it is writing now. Folders of another live process are left alone, so two runs
+    at once never disturb each other. Returns the folders removed.
+    """
+    parent = Path(parent)
+    removed: list[Path] = []
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return removed
+    with _in_progress_lock:
+        busy = set(_in_progress)
+    for entry in entries:
+        match = STAGED_RE.match(entry.name)
+        if match is None or not entry.is_dir() or entry.is_symlink() or entry in busy:
+            continue
+        if match["legacy"]:
+            try:
+                if time.time() - entry.stat().st_mtime < STALE_UNKNOWN_SECONDS:
+                    continue
+            except OSError:
+                continue
+        else:
+            pid = int(match["pid"] or match["old"])
+            if pid != os.getpid() and _alive(pid):
+                continue
+        shutil.rmtree(entry, ignore_errors=True)
+        if not entry.exists():
+            removed.append(entry)
+    return removed
+
+
 @contextlib.contextmanager
 def staged_folder(out_dir: str | Path) -> Iterator[Path]:
     """Yield a hidden temporary folder beside `out_dir`; move it into place only if the block succeeds.
 
-    An existing `out_dir` stays as it was until the new one is complete.
+    An existing `out_dir` stays as it was until the new one is complete. Leftovers of writers that died
+    (`clean_stale_staged`) are removed before and after.
     """
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    clean_stale_staged(out_dir.parent)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-{os.getpid()}-", dir=out_dir.parent))
+    with _in_progress_lock:
+        _in_progress.add(tmp)
     try:
         yield tmp
         replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        with _in_progress_lock:
+            _in_progress.discard(tmp)
+    clean_stale_staged(out_dir.parent)
 
 
 def replace_dir(src: Path, dst: Path) -> None:
@@ -42,13 +103,19 @@ def replace_dir(src: Path, dst: Path) -> None:
     os.chmod(src, 0o755)
     if dst.exists():
         old = dst.with_name(f".{dst.name}.old-{os.getpid()}")
-        os.replace(dst, old)
+        with _in_progress_lock:
+            _in_progress.add(old)
         try:
-            os.replace(src, dst)
-        except OSError:
-            os.replace(old, dst)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+            os.replace(dst, old)
+            try:
+                os.replace(src, dst)
+            except OSError:
+                os.replace(old, dst)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            with _in_progress_lock:
+                _in_progress.discard(old)
     else:
         os.replace(src, dst)
 

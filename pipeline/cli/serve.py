@@ -46,7 +46,7 @@ def serve(host, port, data_dir, token, max_mb, max_files, cache_dir, log_level):
     import uvicorn
 
     from ..web.app import create_app
-    from ..web.config import WebConfig, default_data_dir, is_loopback
+    from ..web.config import WebConfig, bind_host, default_data_dir, is_loopback, url_host
 
     token = (token or "").strip() or None
     if not is_loopback(host) and not token:
@@ -59,13 +59,13 @@ def serve(host, port, data_dir, token, max_mb, max_files, cache_dir, log_level):
     config = WebConfig(data_dir=data_dir, token=token, max_upload_bytes=int(max_mb * 1024 * 1024),
                        max_files=max_files, cache_dir=str(cache_dir) if cache_dir else None)
     # a server only this computer can reach answers only to its own names (no DNS rebinding)
-    allowed = None if token else ["127.0.0.1", "localhost", "::1", "[::1]", host]
+    # (the Host header writes an IPv6 address in brackets, as a URL does)
+    allowed = None if token else ["127.0.0.1", "localhost", "[::1]", url_host(host)]
     app = create_app(config, allowed_hosts=allowed)
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Plenary is running at http://{shown}:{port}/  (data: {data_dir})", err=False)
+    click.echo(f"Plenary is running at http://{url_host(host)}:{port}/  (data: {data_dir})", err=False)
     if token:
         click.echo("Visitors need the access token to sign in.")
     click.echo("Press Ctrl+C to stop.")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=log_level == "debug",
+    uvicorn.run(app, host=bind_host(host), port=port, log_level=log_level, access_log=log_level == "debug",
                 server_header=False, proxy_headers=False)

@@ -23,7 +23,9 @@ from .. import __version__
 from .config import WebConfig
 from .state import PACKAGE, WebState
 from .routes import router
-from .security import CSP, CSRF_COOKIE, OPEN_PATHS, SAFE_METHODS, BodyLimitMiddleware, is_authorised
+from .ratelimit import LoginRateLimitMiddleware
+from .security import (CSRF_COOKIE, OPEN_PATHS, SAFE_METHODS, BodyLimitMiddleware, SecurityHeadersMiddleware,
+                       add_security_headers, is_authorised)
 
 log = logging.getLogger("plenary.web")
 
@@ -59,12 +61,6 @@ def create_app(config: WebConfig, allowed_hosts: list[str] | None = None) -> Fas
         new_csrf = getattr(request.state, "new_csrf", None)
         if new_csrf:
             response.set_cookie(CSRF_COOKIE, new_csrf, httponly=True, samesite="strict", path="/")
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
 
@@ -85,13 +81,19 @@ def create_app(config: WebConfig, allowed_hosts: list[str] | None = None) -> Fas
     async def server_error(request: Request, exc: Exception):
         reference = secrets.token_hex(4)
         log.error("error %s on %s %s", reference, request.method, request.url.path, exc_info=exc)
-        return state.error_page(request, 500, "The server hit a problem it did not expect. Nothing you entered "
-                                "was half-saved: try again, and if it happens again, tell whoever runs this "
-                                "server the reference below.", reference)
+        response = state.error_page(request, 500, "The server hit a problem it did not expect. Nothing you entered "
+                                    "was half-saved: try again, and if it happens again, tell whoever runs this "
+                                    "server the reference below.", reference)
+        add_security_headers(response, request.url.path)  # this answer leaves outside every middleware
+        return response
 
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     app.add_middleware(BodyLimitMiddleware, limit=config.max_request_bytes,
                        respond=lambda message: HTMLResponse(
                            state.env.get_template("bare_error.html").render(message=message), status_code=413))
+    app.add_middleware(LoginRateLimitMiddleware, respond=lambda message, status: HTMLResponse(
+        state.env.get_template("bare_error.html").render(message=message, title="Too many attempts"),
+        status_code=status), rate=config.login_rate)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: also on what the middleware above sends
     return app

@@ -7,14 +7,12 @@ The comparison reads the run folder the analysis wrote, so nothing is re-run.
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from ..errors import InputError
+from ..exchange import rundir
 from . import views
 from ..compare import CompareSettings, compare_runs
 from ..render import compare_report as report
@@ -26,13 +24,14 @@ COMPARE_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"
 
 
 def _run_events(out_dir: str | None) -> list[dict]:
+    """The events run.json lists (exchange.rundir reads it); none when the folder is gone or unreadable."""
     if not out_dir:
         return []
-    path = Path(out_dir) / "run.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get("events", [])
-    except (OSError, ValueError):
+        events = rundir.read_run_json(out_dir).get("events") or []
+    except InputError:
         return []
+    return [e for e in events if isinstance(e, dict) and "name" in e]
 
 
 def _comparison(w, request: Request, project_id: int):

@@ -38,6 +38,18 @@ def is_loopback(host: str) -> bool:
         return False  # a host name other than localhost may resolve to anything: treat it as public
 
 
+def bind_host(host: str) -> str:
+    """The address to listen on: an IPv6 literal without the brackets a URL needs ("[::1]" -> "::1")."""
+    host = host.strip()
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def url_host(host: str) -> str:
+    """The host as a URL writes it: an IPv6 literal in brackets, once ("::1" and "[::1]" -> "[::1]")."""
+    bare = bind_host(host)
+    return f"[{bare}]" if ":" in bare else bare
+
+
 @dataclass
 class WebConfig:
     data_dir: Path
@@ -46,6 +58,7 @@ class WebConfig:
     max_files: int = 20  # per upload request
     cache_dir: str | None = None  # embedding cache; None: the pipeline's default (or $PLENARY_CACHE)
     seed: int = 0
+    login_rate: str = "10/minute"  # sign-in attempts per client address (ratelimit.py)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

@@ -19,7 +19,7 @@ from sqlalchemy import delete, insert, select
 
 from ..errors import InputError
 from ..ingest.events import DATE_RE
-from ..files import slug
+from ..files import clean_stale_staged, slug
 from ..api import Settings
 from ..defaults import CODE_THRESHOLD
 from ..records import Analysis
@@ -105,7 +105,12 @@ class RunManager:
         self._worker: threading.Thread | None = None
 
     def recover(self) -> int:
-        """Mark runs a stopped server left unfinished as failed, so nothing waits for them forever."""
+        """Mark runs a stopped server left unfinished as failed, so nothing waits for them forever, and remove
+        the half-written output folders a killed run left behind (files.clean_stale_staged)."""
+        if self.config.runs_dir.is_dir():
+            for workdir in self.config.runs_dir.iterdir():
+                if workdir.is_dir() and not workdir.is_symlink():
+                    clean_stale_staged(workdir)
         with self.db.session() as s:
             stuck = s.scalars(select(Run).where(Run.status.in_(("queued", "running")))).all()
             for run in stuck:
@@ -214,8 +219,10 @@ def save_results(s, run_id: int, result: Analysis, record: dict, doc_ids: dict[s
     run = s.get(Run, run_id)
     s.execute(delete(Segment).where(Segment.run_id == run_id))
     s.execute(delete(Theme).where(Theme.run_id == run_id))
+    theme_rank = {sid: k for t in result.themes for k, sid in enumerate(t.segments)}  # most central first
     rows = [{
-        "run_id": run_id, "position": i, "segment_id": seg.id, "document_id": doc_ids.get(seg.source),
+        "run_id": run_id, "position": i, "theme_rank": theme_rank.get(seg.id), "segment_id": seg.id,
+        "document_id": doc_ids.get(seg.source),
         "text": seg.text, "source": seg.source, "line_start": seg.line_start, "line_end": seg.line_end,
         "event": seg.event, "section": seg.section_path, "question": seg.question, "kind": seg.kind,
         "context": seg.context, "theme": seg.theme, "primary_code": seg.primary,

@@ -138,11 +138,15 @@ class Segment(Base):
     kind: Mapped[str] = mapped_column(String(20))
     context: Mapped[str | None] = mapped_column(Text)
     theme: Mapped[str | None] = mapped_column(String(40))
+    theme_rank: Mapped[int | None] = mapped_column(Integer)  # place in its theme, most central 0 (migration 0004)
     primary_code: Mapped[str | None] = mapped_column(String(100))
     codes: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{code, score, by}]
     nearest_code: Mapped[str | None] = mapped_column(String(100))
     nearest_score: Mapped[float | None] = mapped_column(Float)
-    __table_args__ = (Index("ix_segments_run_segment", "run_id", "segment_id"),)
+    __table_args__ = (Index("ix_segments_run_segment", "run_id", "segment_id"),
+                      Index("ix_segments_run_theme", "run_id", "theme", "theme_rank", "position", "event",
+                            "question", "section", "codes"),  # covers the themes-page filters (0004)
+                      Index("ix_segments_run_document", "run_id", "document_id", "line_start", "position"))
 
 
 class Theme(Base):
@@ -178,6 +182,7 @@ class Recommendation(Base):
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)  # segment ids
     themes: Mapped[list[Any]] = mapped_column(JSON, default=list)
     drafted_from: Mapped[str | None] = mapped_column(Text)
+    flags: Mapped[list[Any] | None] = mapped_column(JSON, default=list)  # "check heading", "check wording" (0005)
     proposal: Mapped[str | None] = mapped_column(Text)  # wording a later run suggests; never applied unasked
     stale: Mapped[bool] = mapped_column(Boolean, default=False)  # the latest run found no draft like it
     merged_into: Mapped[int | None] = mapped_column(Integer)

@@ -37,11 +37,12 @@ class Draft:
     evidence: list[str]
     themes: list[str] = field(default_factory=list)
     drafted_from: str = ""
+    flags: list[str] = field(default_factory=list)  # "check heading", "check wording" (records.Recommendation)
 
 
 def drafts_from_plans(plans: Sequence[HeadingPlan]) -> list[Draft]:
-    return [Draft(p.code, r.text, r.support, r.sections, list(r.evidence), list(r.themes), r.source_text)
-            for p in plans for r in p.recommendations]
+    return [Draft(p.code, r.text, r.support, r.sections, list(r.evidence), list(r.themes), r.source_text,
+                  list(r.flags)) for p in plans for r in p.recommendations]
 
 
 def overlap(a: Iterable[str], b: Iterable[str]) -> float:
@@ -109,6 +110,7 @@ def reconcile(existing: Sequence[Recommendation], drafts: Sequence[Draft], proje
             rec.sections = max(mine[i].sections for i in matched[j]) if len(matched[j]) > 1 else first.sections
             if not rec.person_owned:
                 rec.text, rec.drafted_from, rec.proposal = first.text, first.drafted_from, None
+                rec.flags = list(first.flags)
                 out.updated.append(rec)
             else:
                 offer = first.text if rec.status != "deleted" and first.text != rec.text else None
@@ -128,7 +130,7 @@ def reconcile(existing: Sequence[Recommendation], drafts: Sequence[Draft], proje
             rec = Recommendation(project_id=project_id, heading_code=heading, position=position, text=d.text,
                                  status="proposed", edited=False, origin="tool", support=len(d.evidence),
                                  sections=d.sections, evidence=list(d.evidence), themes=list(d.themes),
-                                 drafted_from=d.drafted_from, proposal=None, stale=False,
+                                 drafted_from=d.drafted_from, flags=list(d.flags), proposal=None, stale=False,
                                  first_run_id=run_id, last_run_id=run_id)
             position += 1
             out.added.append(rec)

@@ -33,6 +33,45 @@ OPEN_PATHS = ("/static/", "/login", "/healthz")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {"content-security-policy": CSP, "x-content-type-options": "nosniff", "x-frame-options": "DENY",
+                    "referrer-policy": "same-origin"}
+
+
+def add_security_headers(response, path: str = "") -> None:
+    """Set the security headers a response does not set itself (a page may widen its own CSP)."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if not path.startswith("/static/"):
+        response.headers.setdefault("cache-control", "no-store")
+
+
+class SecurityHeadersMiddleware:
+    """Put the security headers on every answer, including those that middleware sends (400, 413, 429).
+
+    The 500 page is sent outside all middleware, so its handler adds them itself (add_security_headers).
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+
+        async def send_with_headers(msg: Message) -> None:
+            if msg["type"] == "http.response.start":
+                headers = list(msg.get("headers") or [])
+                have = {k.lower() for k, _ in headers}
+                wanted = dict(SECURITY_HEADERS)
+                if not path.startswith("/static/"):
+                    wanted["cache-control"] = "no-store"
+                headers += [(k.encode(), v.encode()) for k, v in wanted.items() if k.encode() not in have]
+                msg = {**msg, "headers": headers}
+            await send(msg)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def load_secret(data_dir: Path) -> bytes:

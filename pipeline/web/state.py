@@ -22,6 +22,7 @@ from .. import __version__
 from .config import WebConfig
 from .db import Database
 from .jobs import STAGE_NAMES, RunManager, percent
+from .pages import line_page
 from .security import CSRF_FIELD, csrf_token, load_secret
 
 log = logging.getLogger("plenary.web")
@@ -44,7 +45,7 @@ class WebState:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(PACKAGE / "templates"), autoescape=True,
                                       trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
         self.env.globals.update(version=__version__, stage_names=STAGE_NAMES, percent=percent,
-                                csrf_field=CSRF_FIELD, static=self.static_url)
+                                csrf_field=CSRF_FIELD, static=self.static_url, line_page=line_page)
         self.env.filters["when"] = lambda d: d.strftime("%d %b %Y, %H:%M") if d else ""
         self.env.filters["q"] = lambda s: quote(str(s), safe="")
         self._static_versions: dict[str, str] = {}

@@ -21,6 +21,7 @@ from ..files import slug
 
 CHUNK = 1 << 20
 EXT_RE = re.compile(r"^\.[a-z0-9]{1,10}$")
+MAX_DISPLAY = 200  # characters of a client's file name kept for display
 
 
 class TooLarge(Exception):
@@ -44,7 +45,10 @@ def display_name(name: str | None) -> str:
     """The client's file name, reduced to its last path part and printable characters, for display only."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(ch for ch in base if ch.isprintable()).strip()
-    return base[:200] or "unnamed"
+    if len(base) > MAX_DISPLAY:  # shorten the stem, never the extension the file is read by
+        ext = extension(base)
+        base = base[:MAX_DISPLAY - len(ext) - 1].rstrip() + "…" + ext
+    return base or "unnamed"
 
 
 def run_name(original: str, ext: str, taken: set[str]) -> str:

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ..render.charts import svg_bars
+from .pages import STATEMENTS_PER_PAGE, THEMES_PER_PAGE, Pager, filter_sql, run_facts, theme_counts
 from .models import Code, Codebook, Document, Event, Override, Recommendation, Run, Segment, Theme
 
 GREY = "#8a8f98"
@@ -71,6 +72,29 @@ def statements(session: Session, run_id: int, ids: list[str] | None = None) -> l
     return _statements(session, sql + " ORDER BY position", params)
 
 
+def statements_where(session: Session, run_id: int, where: str, params: list, order: str = "position",
+                     limit: int | None = None, offset: int = 0) -> list[Statement]:
+    """A run's statements meeting an SQL condition (pages.filter_sql), in `order`, `limit` from `offset`."""
+    columns = ", ".join(c.key for c in SEGMENT_COLUMNS)
+    sql = f"SELECT {columns} FROM segments WHERE run_id = ? AND {where} ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return _statements(session, sql, [run_id, *params])
+
+
+def with_overrides(session: Session, project_id: int, sts: list[Statement]) -> list[Statement]:
+    """Mark each statement with a person's code for it, reading only these statements' overrides."""
+    ids = [st.id for st in sts]
+    person: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        person.update((sid, code) for sid, code in session.execute(select(Override.segment_id, Override.code).where(
+            Override.project_id == project_id, Override.segment_id.in_(chunk))))
+    for st in sts:
+        st.override = person.get(st.id)
+    return sts
+
+
 def _statements(session: Session, sql: str, params: list) -> list[Statement]:
     rows = session.connection().exec_driver_sql(sql, tuple(params)).fetchall()
     return [Statement(id=r[0], text=r[1], source=r[2], line=r[3], line_end=r[4], event=r[5], section=r[6] or "",
@@ -116,14 +140,15 @@ class ThemeView:
     theme: Theme
     size: int  # statements matching the filters
     quotes: list[Statement]
-    members: list[Statement]
+    members: list[Statement]  # on a theme's page: this page of its statements
     colour: str
+    pager: Pager | None = None
 
 
 @dataclass
 class ThemesPage:
     run: Run
-    themes: list[ThemeView]
+    themes: list[ThemeView]  # this page of the ranked themes
     unclustered: ThemeView | None
     chart: Any
     options: dict[str, list[str]]
@@ -132,60 +157,96 @@ class ThemesPage:
     code_labels: dict[str, str]
     codes: list[Code] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)  # (label, colour) of the bars
+    pager: Pager | None = None  # over the ranked themes
 
 
-def theme_view(session: Session, run: Run, theme_id: str, filters: Filters) -> tuple[ThemeView, dict[str, str], list[Code]]:
-    """One theme with every statement in it that matches the filters (most central first)."""
-    theme = session.scalars(select(Theme).where(Theme.run_id == run.id, Theme.theme_id == theme_id)).first()
+def _themes(session: Session, run_id: int) -> list[Theme]:
+    """The run's themes without their member lists (a theme's members are read a page at a time)."""
+    return list(session.scalars(select(Theme).options(defer(Theme.segment_ids)).where(Theme.run_id == run_id)
+                                .order_by(Theme.id)))
+
+
+def theme_view(session: Session, run: Run, theme_id: str, filters: Filters, page: int = 1,
+               per_page: int = STATEMENTS_PER_PAGE) -> tuple[ThemeView, dict[str, str], list[Code]]:
+    """One page of one theme's statements that match the filters (most central first)."""
+    theme = session.scalars(select(Theme).options(defer(Theme.segment_ids))
+                            .where(Theme.run_id == run.id, Theme.theme_id == theme_id)).first()
     if theme is None:
         raise LookupError(theme_id)
-    sts = statements(session, run.id, list(theme.segment_ids))
-    person = overrides(session, run.project_id)
-    by_id = {}
-    for st in sts:
-        st.override = person.get(st.id)
-        by_id[st.id] = st
-    members = [by_id[s] for s in theme.segment_ids if s in by_id and filters.accepts(by_id[s])]
+    where, params = filter_sql(filters)
+    where, params = f"theme = ? AND {where}", [theme_id, *params]
+    size = session.connection().exec_driver_sql(f"SELECT count(*) FROM segments WHERE run_id = ? AND {where}",
+                                                (run.id, *params)).scalar() or 0
+    pager = Pager.of(page, per_page, int(size))
+    members = statements_where(session, run.id, where, params, "theme_rank, position", per_page, pager.offset)
+    with_overrides(session, run.project_id, members)
     codes = run_codes(session, run, run.project_id)
     colour = next((c.color or GREY for c in codes if theme.codes and c.code == theme.codes[0]["code"]), GREY)
-    return ThemeView(theme, len(members), [], members, colour), {c.code: c.label for c in codes}, codes
+    return ThemeView(theme, pager.total, [], members, colour, pager), {c.code: c.label for c in codes}, codes
 
 
-def themes_page(session: Session, run: Run, filters: Filters, n_quotes: int = 5) -> ThemesPage:
-    sts = statements(session, run.id)
-    person = overrides(session, run.project_id)
-    for st in sts:
-        st.override = person.get(st.id)
-    by_id = {st.id: st for st in sts}
+def themes_page(session: Session, run: Run, filters: Filters, page: int = 1, n_quotes: int = 5,
+                per_page: int = THEMES_PER_PAGE) -> ThemesPage:
+    """The ranked themes with their sizes under the filters (all, for the chart) and one page of them with
+    quotes. Quotes are the theme's chosen quotes that match, topped up with its most central matching ones."""
+    facts = run_facts(session, run)
     codes = run_codes(session, run, run.project_id)
     colours = {c.code: c.color or GREY for c in codes}
     labels = {c.code: c.label for c in codes}
-    themes = list(session.scalars(select(Theme).where(Theme.run_id == run.id).order_by(Theme.id)))
-    views = []
-    for t in themes:
-        members = [by_id[s] for s in t.segment_ids if s in by_id and filters.accepts(by_id[s])]
-        quotes = [by_id[q] for q in t.quotes if q in by_id and filters.accepts(by_id[q])]
-        if filters.active and len(quotes) < n_quotes:  # top up with the most central matching statements
-            quotes += [m for m in members if m not in quotes][: n_quotes - len(quotes)]
-        colour = colours.get(t.codes[0]["code"], GREY) if t.codes else GREY
-        views.append(ThemeView(t, len(members), quotes[:n_quotes], members, colour))
+    themes = _themes(session, run.id)
+    if filters.active:
+        sizes, matching = theme_counts(session, run.id, filters)
+    else:
+        sizes, matching = {t.theme_id: t.size for t in themes}, facts.total
+    views = [ThemeView(t, sizes.get(t.theme_id, 0), [], [], colours.get(t.codes[0]["code"], GREY) if t.codes else GREY)
+             for t in themes]
     ranked = sorted((v for v in views if v.theme.rank), key=lambda v: v.theme.rank)
     if filters.active:
         ranked = [v for v in ranked if v.size]
     unclustered = next((v for v in views if not v.theme.rank), None)
     chart = svg_bars([(f"{v.theme.rank}. {v.theme.label}", v.size, v.colour) for v in ranked]) if ranked else None
-    options = {
-        "event": sorted({st.event for st in sts}),
-        "code": [c.code for c in codes if c.codable] + ["uncoded"],
-        "section": sorted({st.section for st in sts if st.section}),
-        "question": sorted({st.question for st in sts if st.question}),
-    }
-    matching = sum(1 for st in sts if filters.accepts(st)) if filters.active else len(sts)
+    pager = Pager.of(page, per_page, len(ranked))
+    shown = ranked[pager.offset:pager.offset + per_page]
+    _quotes(session, run, shown, filters, n_quotes)
+    options = {"event": facts.events, "code": [c.code for c in codes if c.codable] + ["uncoded"],
+               "section": facts.sections, "question": facts.questions}
     used = {v.theme.codes[0]["code"] if v.theme.codes else None for v in ranked}
     legend = [(c.label, colours[c.code]) for c in codes if c.code in used]
     if None in used:
         legend.append(("no main code", GREY))
-    return ThemesPage(run, ranked, unclustered, chart, options, matching, len(sts), labels, codes, legend)
+    return ThemesPage(run, shown, unclustered, chart, options, matching, facts.total, labels, codes, legend, pager)
+
+
+def _quotes(session: Session, run: Run, shown: list[ThemeView], filters: Filters, n_quotes: int) -> None:
+    """Fill each shown theme's quotes, reading only the statements quoted."""
+    chosen = statements(session, run.id, [q for v in shown for q in v.theme.quotes])
+    by_id = {st.id: st for st in chosen}
+    extra: dict[str, list[Statement]] = {}
+    if filters.active and shown:
+        # the most central matching statements of each shown theme, n_quotes each: row ids read in theme
+        # order from the covering index (pages.filter_sql reads only indexed columns), which stops at
+        # n_quotes, then those rows
+        where, params = filter_sql(filters)
+        conn = session.connection()
+        rows = [r[0] for v in shown for r in conn.exec_driver_sql(
+            f"SELECT id FROM segments WHERE run_id = ? AND theme = ? AND {where} ORDER BY theme_rank, position "
+            f"LIMIT ?", (run.id, v.theme.theme_id, *params, n_quotes)).fetchall()]
+        if rows:  # by primary key (the planner would otherwise walk the run's index to sort)
+            marks = ",".join("?" * len(rows))
+            columns = ", ".join(c.key for c in SEGMENT_COLUMNS)
+            found = {st.position: st for st in _statements(
+                session, f"SELECT {columns} FROM segments WHERE id IN ({marks})", rows)}
+            position = dict(conn.exec_driver_sql(f"SELECT id, position FROM segments WHERE id IN ({marks})",
+                                                 tuple(rows)).fetchall())
+            for row in rows:  # in theme order, most central first
+                st = found[position[row]]
+                extra.setdefault(st.theme, []).append(st)
+    for v in shown:
+        quotes = [by_id[q] for q in v.theme.quotes if q in by_id and filters.accepts(by_id[q])]
+        if filters.active and len(quotes) < n_quotes:
+            quotes += [m for m in extra.get(v.theme.theme_id, []) if m.id not in {q.id for q in quotes}]
+        v.quotes = quotes[:n_quotes]
+    with_overrides(session, run.project_id, [q for v in shown for q in v.quotes])
 
 
 # --------------------------------------------------------------------------- action plan
@@ -205,10 +266,14 @@ class PlanHeading:
     deleted: list[Recommendation]
 
 
-def plan_headings(session: Session, project_id: int, run: Run | None, only_accepted: bool = False) -> list[PlanHeading]:
+def plan_headings(session: Session, project_id: int, run: Run | None, only_accepted: bool = False,
+                  max_quotes: int | None = None) -> list[PlanHeading]:
+    """The plan under its headings; each line quotes its evidence (the first `max_quotes` only, if given:
+    the plan page shows a few and links to the rest, the exports take them all)."""
     recs = list(session.scalars(select(Recommendation).where(Recommendation.project_id == project_id)
                                 .order_by(Recommendation.position, Recommendation.id)))
-    evidence = sorted({e for r in recs if r.status in ("proposed", "accepted") for e in (r.evidence or [])})
+    evidence = sorted({e for r in recs if r.status in ("proposed", "accepted")
+                       for e in (r.evidence or [])[:max_quotes]})
     by_id = {st.id: st for st in statements(session, run.id, evidence)} if run is not None else {}
     headings = list(run.headings or []) if run is not None else []
     known = {h["code"] for h in headings}
@@ -220,11 +285,21 @@ def plan_headings(session: Session, project_id: int, run: Run | None, only_accep
     for h in headings:
         mine = [r for r in recs if r.heading_code == h["code"]]
         visible = [r for r in mine if r.status == "accepted" or (r.status == "proposed" and not only_accepted)]
-        items = [PlanItem(r, n, [by_id[e] for e in (r.evidence or []) if e in by_id])
+        items = [PlanItem(r, n, [by_id[e] for e in (r.evidence or [])[:max_quotes] if e in by_id])
                  for n, r in enumerate(visible, start=1)]
         out.append(PlanHeading(h["code"], h["heading"], h.get("note"), items,
                                [r for r in mine if r.status == "deleted"]))
     return out
+
+
+def evidence_page(session: Session, rec: Recommendation, run: Run | None, page: int = 1,
+                  per_page: int = STATEMENTS_PER_PAGE) -> tuple[list[Statement], Pager]:
+    """One page of the statements behind a recommendation, in its evidence order."""
+    ids = list(rec.evidence or [])
+    pager = Pager.of(page, per_page, len(ids))
+    wanted = ids[pager.offset:pager.offset + per_page]
+    by_id = {st.id: st for st in statements(session, run.id, wanted)} if run is not None else {}
+    return [by_id[e] for e in wanted if e in by_id], pager
 
 
 def plan_counts(headings: list[PlanHeading]) -> dict[str, int]:

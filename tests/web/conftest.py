@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from types import SimpleNamespace
+
 import httpx
 import pytest
 
@@ -47,6 +49,40 @@ def client(app):
 
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture
+def results(client, ui, bundled_run, bundled_outputs, corpora_dir):
+    """A project whose latest analysis is the session's real run over the bundled corpora."""
+    from sqlalchemy import select
+
+    from pipeline.exchange.rundir import run_record
+    from pipeline.web import storage
+    from pipeline.web.jobs import save_results
+    from pipeline.web.models import Codebook, Document, Run
+
+    w = client.app.state.web
+    project_id, event_id = ui.project("Bundled corpora", "Five reports")
+    doc_ids = {}
+    with w.db.session() as s:
+        for path in sorted(corpora_dir.glob("*.txt")):
+            with open(path, "rb") as fh:
+                stored = storage.store(fh, w.config.uploads_dir, ".txt", 10 ** 8)
+            doc = Document(project_id=project_id, event_id=event_id, original_name=path.name, run_name=path.name,
+                           stored_name=stored.stored_name, sha256=stored.sha256, size=stored.size, ext=".txt",
+                           status="ok", report={}, segment_count=0)
+            s.add(doc)
+            s.flush()
+            doc_ids[path.name] = doc.id
+        book_id = s.scalar(select(Codebook.id).where(Codebook.project_id == project_id))
+        run = Run(project_id=project_id, codebook_id=book_id, status="running", document_ids=list(doc_ids.values()),
+                  settings={})
+        s.add(run)
+        s.flush()
+        save_results(s, run.id, bundled_run, run_record(bundled_run, "bundled"), doc_ids, str(bundled_outputs))
+        run_id = run.id
+    return SimpleNamespace(project_id=project_id, event_id=event_id, run_id=run_id, doc_ids=doc_ids,
+                           result=bundled_run, db=w.db)
 
 
 class Browserless:

@@ -235,36 +235,6 @@ def test_serve_refuses_a_public_address_without_a_token(tmp_path, args, message)
 
 
 # =========================================================================== with real results
-@pytest.fixture
-def results(client, ui, bundled_run, bundled_outputs, corpora_dir):
-    """A project whose latest analysis is the session's real run over the bundled corpora."""
-    from pipeline.exchange.rundir import run_record
-    from pipeline.web.jobs import save_results
-
-    w = client.app.state.web
-    project_id, event_id = ui.project("Bundled corpora", "Five reports")
-    doc_ids = {}
-    with w.db.session() as s:
-        for path in sorted(corpora_dir.glob("*.txt")):
-            with open(path, "rb") as fh:
-                stored = storage.store(fh, w.config.uploads_dir, ".txt", 10 ** 8)
-            doc = Document(project_id=project_id, event_id=event_id, original_name=path.name, run_name=path.name,
-                           stored_name=stored.stored_name, sha256=stored.sha256, size=stored.size, ext=".txt",
-                           status="ok", report={}, segment_count=0)
-            s.add(doc)
-            s.flush()
-            doc_ids[path.name] = doc.id
-        book_id = s.scalar(select(Codebook.id).where(Codebook.project_id == project_id))
-        run = Run(project_id=project_id, codebook_id=book_id, status="running", document_ids=list(doc_ids.values()),
-                  settings={})
-        s.add(run)
-        s.flush()
-        save_results(s, run.id, bundled_run, run_record(bundled_run, "bundled"), doc_ids, str(bundled_outputs))
-        run_id = run.id
-    return SimpleNamespace(project_id=project_id, event_id=event_id, run_id=run_id, doc_ids=doc_ids,
-                           result=bundled_run, db=w.db)
-
-
 def test_run_status_is_reported(client, results):
     status = client.get(f"/runs/{results.run_id}/status").json()
     assert status["status"] == "done" and status["percent"] == 100
@@ -280,7 +250,9 @@ def test_themes_page_ranks_themes_with_quotes_linked_to_their_lines(client, resu
     assert positions == sorted(positions)  # shown in rank order
     quote = by_id[ranked[0].quotes[0]]
     assert esc(quote.text) in page
-    assert f'href="/documents/{results.doc_ids[quote.source]}#L{quote.line_start}"' in page
+    page_of = (quote.line_start - 1) // 500 + 1  # documents are shown 500 lines a page
+    assert (f'href="/documents/{results.doc_ids[quote.source]}?page={page_of}#L{quote.line_start}"'
+            in page)
     assert "<svg" in page  # the bar chart of sizes
     line_page = client.get(f"/documents/{results.doc_ids[quote.source]}").text
     assert f'id="L{quote.line_start}"' in line_page

@@ -110,7 +110,7 @@ def test_facilitator_gets_an_edited_action_plan_as_word(live_server, browser, sh
     assert page.locator(".chart svg rect").count() >= 3
     link = page.locator("section.theme a.source-link").first
     href = link.get_attribute("href")
-    assert re.match(r"^/documents/\d+#L\d+$", href)
+    assert re.match(r"^/documents/\d+\?page=\d+#L\d+$", href)
     shots(page, "themes", full_page=False)
 
     # ---- mark the first quote with a different code (a human override)

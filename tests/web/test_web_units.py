@@ -282,4 +282,4 @@ def test_markdown_export_matches_the_plan():
     assert "## More resources" in md
     assert "1. Fund groups for three years — *Supported by 1 statement from 1 section.*" in md
     assert "2. Publish the plan — *Added by the facilitators.*" in md
-    assert "- “We need <longer> funding” (notes.txt, line 3; Spring)" in md
+    assert "- “We need &lt;longer&gt; funding” (notes.txt, line 3; Spring)" in md  # HTML shown as text

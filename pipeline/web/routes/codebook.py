@@ -1,9 +1,6 @@
 """The codebook: view and edit codes, import and export (.yaml, .qdc)."""
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from fastapi import Request
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
@@ -145,16 +142,38 @@ async def import_codebook(request: Request, project_id: int):
         await form.close()
 
 
+@router.post("/projects/{project_id}/codebooks/draft")
+async def draft_codebook(request: Request, project_id: int):
+    """A new codebook drafted from the themes of the project's latest finished analysis (issue 10)."""
+    from ...evaluate.draft import draft_from
+    from .. import views
+
+    w = web(request)
+    form = await checked_form(request, max_files=0)
+    back = f"/projects/{project_id}/codebook"
+    try:
+        with w.db.session() as s:
+            project = get_or_404(s, Project, project_id)
+            run = views.latest_run(s, project_id)
+            if run is None or not run.out_dir:
+                return w.redirect(back, [("error", "Run an analysis first: the draft is made from its themes.")])
+            try:
+                text, _ = draft_from([run.out_dir], name=project.name)
+                book = codebooks.import_yaml(s, project_id, text, "drafted codebook")
+            except (InputError, ValueError) as exc:
+                s.rollback()
+                return w.redirect(back, [("error", f"No codebook drafted: {exc}")])
+            return w.redirect(f"{back}?cb={book.id}", [("ok", f"Codebook “{book.name}” drafted from the themes of "
+                                                             f"analysis {run.id}: rename, rewrite and merge its codes, "
+                                                             "then run a new analysis with it.")])
+    finally:
+        await form.close()
+
+
 def _qdc_to_codebook(raw: bytes, name: str):
-    """A .qdc upload read by pipeline.refi; errors name the client's file. Returns (codebook, notes)."""
-    with tempfile.TemporaryDirectory(prefix="plenary-qdc-") as tmp:
-        path = Path(tmp) / f"{slug(name)}.qdc"
-        path.write_bytes(raw)
-        notes = refi.ImportNotes()
-        try:
-            book = refi.read_qdc(path, notes)
-        except InputError as exc:
-            raise InputError(name, exc.message, exc.line, exc.field) from None
+    """A .qdc upload read by pipeline.refi from its bytes (errors name the client's file); (codebook, notes)."""
+    notes = refi.ImportNotes()
+    book = refi.read_qdc_bytes(raw, name, notes)
     return book, list(notes.messages)
 
 

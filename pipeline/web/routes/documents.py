@@ -14,6 +14,7 @@ from ...ingest import read_text
 from ...ingest.redact import Redactor
 from ...ingest.readers.text import TEXT_SUFFIXES
 from .. import storage, views
+from ..pages import LINES_PER_PAGE, Pager
 from ..state import WebState
 from ..config import format_mb
 from ..models import Document, Event, Project, Segment
@@ -145,43 +146,65 @@ async def delete_document(request: Request, document_id: int):
 
 
 @router.get("/documents/{document_id}")
-def document_page(request: Request, document_id: int):
+def document_page(request: Request, document_id: int, page: int = 1, line: int | None = None):
+    """A document a page of lines at a time (page k: lines 500(k-1)+1 to 500k, so a link to a line names its
+    page; `line` opens the page holding that line), showing only what
+    the analysis kept: a text input's redacted text, any other format's statements at their lines (never
+    a survey's other columns)."""
     w = web(request)
     with w.db.session() as s:
         doc = get_or_404(s, Document, document_id)
         event = s.get(Event, doc.event_id)
         project = s.get(Project, doc.project_id)
         run = views.latest_run(s, project.id)
-        segs = list(s.execute(select(Segment.line_start, Segment.line_end, Segment.text, Segment.theme,
-                                     Segment.primary_code, Segment.segment_id)
-                              .where(Segment.run_id == run.id, Segment.document_id == doc.id)
-                              .order_by(Segment.line_start))) if run else []
-    lines = _source_lines(run, doc.run_name, w.config.uploads_dir / doc.stored_name) \
-        if doc.ext in TEXT_VIEW_SUFFIXES else None
+        lines = _source_lines(run, doc.run_name, w.config.uploads_dir / doc.stored_name) \
+            if doc.ext in TEXT_VIEW_SUFFIXES else None
+        conn = s.connection()
+        if lines is not None:  # a page of the text, and the statements on it
+            if line:
+                page = (max(1, min(line, len(lines))) - 1) // LINES_PER_PAGE + 1
+            pager = Pager.of(page, LINES_PER_PAGE, len(lines))
+            lines = lines[pager.offset:pager.offset + LINES_PER_PAGE]
+            segs = conn.exec_driver_sql(
+                f"SELECT {DOC_COLUMNS} FROM segments WHERE run_id = ? AND document_id = ? AND line_start <= ? "
+                "AND line_end >= ? ORDER BY line_start", (run.id, doc.id, pager.last, pager.first)).fetchall() \
+                if run else []
+        else:  # the statements read from it, by line: the same line ranges per page as a text
+            last_line = conn.exec_driver_sql("SELECT max(line_start) FROM segments WHERE run_id = ? AND "
+                                             "document_id = ?", (run.id, doc.id)).scalar() if run else 0
+            if line:
+                page = (max(1, line) - 1) // LINES_PER_PAGE + 1
+            pager = Pager.of(page, LINES_PER_PAGE, int(last_line or 0))
+            segs = conn.exec_driver_sql(
+                f"SELECT {DOC_COLUMNS} FROM segments WHERE run_id = ? AND document_id = ? AND line_start "
+                "BETWEEN ? AND ? ORDER BY line_start, position", (run.id, doc.id, pager.first, pager.last)
+            ).fetchall() if run else []
     cited = {}
     for line_start, line_end, _, theme, code, sid in segs:
         for n in range(line_start, line_end + 1):
             cited.setdefault(n, (theme, code, sid))
     return w.render(request, "document.html", project=project, event=event, doc=doc, lines=lines, segs=segs,
-                    cited=cited, run=run, section="overview")
+                    cited=cited, run=run, section="overview", pager=pager)
 
 
-MAX_SHOWN_LINES = 20_000
+DOC_COLUMNS = "line_start, line_end, text, theme, primary_code, segment_id"
+MAX_SHOWN_LINES = 1_000_000  # a text's lines kept for paging; past this the view stops (said on the page)
 
 
 def _source_lines(run, run_name: str, upload: Path) -> list[str] | None:
-    """The document's lines as ingest numbers them, showing only what the analysis kept.
+    """The document's lines as ingest numbers them, showing only what the analysis kept; None for a
+    format that is shown as its statements (a survey table, a Word file).
 
-    After a run that read it: the run folder's text of the document, redacted at
-    ingest exactly as the report (for a survey table, its statements at their
-    rows: no personal columns). Before any run: a text upload redacted on its own.
+    After a run that read it: the run folder's redacted text of a text input (rundir.source_text). Other
+    formats are never shown as their file: only as the statements the analysis kept, so a survey's personal
+    columns cannot appear. Before any run: a text upload redacted on its own.
     """
     if run is not None and run.out_dir:
-        lines = rundir.source_lines(run.out_dir, run_name)
-        if lines is not None:
-            return lines[:MAX_SHOWN_LINES]
+        text = rundir.source_text(run.out_dir, run_name)
+        if text is not None:
+            return text.splitlines()[:MAX_SHOWN_LINES]
     if upload.suffix.lower() not in TEXT_SUFFIXES:
-        return None  # a table before any run: nothing has been redacted yet, so nothing is shown
+        return None  # a table: only its statements, as the analysis read them
     try:
         text, _ = read_text(upload, max_bytes=upload.stat().st_size + 1)
     except (InputError, OSError):

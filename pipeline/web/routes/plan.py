@@ -12,9 +12,10 @@ from ...exchange import docx as export
 from .. import plan, views
 from ..state import WebState
 from ..models import Project, Recommendation
+from ..pages import PLAN_QUOTES
 from ..security import checked_form
 
-from .common import get_or_404, router, web
+from .common import form_ids, get_or_404, router, web
 
 @router.get("/projects/{project_id}/plan")
 def plan_page(request: Request, project_id: int):
@@ -22,7 +23,7 @@ def plan_page(request: Request, project_id: int):
     with w.db.session() as s:
         project = get_or_404(s, Project, project_id)
         run = views.latest_run(s, project_id)
-        headings = views.plan_headings(s, project_id, run)
+        headings = views.plan_headings(s, project_id, run, max_quotes=PLAN_QUOTES)
         latest = views.latest_run(s, project_id, status=None)
         code_labels = {c.code: c.label for c in views.run_codes(s, run, project_id)}
     if run is None and not any(h.items for h in headings):
@@ -32,6 +33,20 @@ def plan_page(request: Request, project_id: int):
     first_plan_run = min((i.rec.first_run_id for h in headings for i in h.items if i.rec.first_run_id), default=None)
     return w.render(request, "plan.html", project=project, run=run, latest=latest, headings=headings,
                     counts=views.plan_counts(headings), section="plan", first_plan_run=first_plan_run,
+                    code_labels=code_labels)
+
+
+@router.get("/recommendations/{rec_id}/evidence")
+def plan_evidence(request: Request, rec_id: int, page: int = 1):
+    """Every statement behind one recommendation, a page at a time (the plan page quotes the first few)."""
+    w = web(request)
+    with w.db.session() as s:
+        rec = get_or_404(s, Recommendation, rec_id)
+        project = s.get(Project, rec.project_id)
+        run = views.latest_run(s, rec.project_id)
+        quotes, pager = views.evidence_page(s, rec, run, page)
+        code_labels = {c.code: c.label for c in views.run_codes(s, run, rec.project_id)}
+    return w.render(request, "evidence.html", project=project, rec=rec, quotes=quotes, pager=pager, section="plan",
                     code_labels=code_labels)
 
 
@@ -74,7 +89,7 @@ async def plan_action(request: Request, rec_id: int, action: str):
 async def plan_merge(request: Request, project_id: int):
     w = web(request)
     form = await checked_form(request)
-    ids = [int(i) for i in form.getlist("ids") if str(i).isdigit()]
+    ids = form_ids(form.getlist("ids"), "recommendation")
     with w.db.session() as s:
         get_or_404(s, Project, project_id)
         recs = list(s.scalars(select(Recommendation).where(Recommendation.project_id == project_id,

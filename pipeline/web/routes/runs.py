@@ -13,7 +13,7 @@ from ..jobs import STAGE_NAMES, percent
 from ..models import Codebook, Document, Project, Run
 from ..security import checked_form
 
-from .common import get_or_404, router, web
+from .common import form_id, form_ids, get_or_404, router, web
 
 @router.post("/projects/{project_id}/runs")
 async def start_run(request: Request, project_id: int):
@@ -26,14 +26,14 @@ async def start_run(request: Request, project_id: int):
             active = views.active_run(s, project_id)
             if active is not None:
                 return active.id, [("info", "An analysis is already running for this project; here it is.")]
-            event_ids = [int(e) for e in form.getlist("events") if str(e).isdigit()]
+            event_ids = form_ids(form.getlist("events"), "event")
             q = select(Document.id).where(Document.project_id == project_id, Document.status == "ok")
             if event_ids:
                 q = q.where(Document.event_id.in_(event_ids))
             doc_ids = list(s.scalars(q.order_by(Document.id)))
             if not doc_ids:
                 return None, [("error", "There are no readable documents to analyse yet: upload notes first.")]
-            book_id = int(form.get("codebook") or 0) or s.scalar(
+            book_id = form_id(form.get("codebook"), "codebook") or s.scalar(
                 select(Codebook.id).where(Codebook.project_id == project_id).order_by(Codebook.id).limit(1))
             book = s.get(Codebook, book_id) if book_id else None
             if book is None or book.project_id != project_id:

@@ -15,7 +15,7 @@ from .common import get_or_404, router, safe_next, web
 
 @router.get("/projects/{project_id}/themes")
 def themes_page(request: Request, project_id: int, run: int | None = None, event: str = "", code: str = "",
-                section: str = "", question: str = ""):
+                section: str = "", question: str = "", page: int = 1):
     w = web(request)
     with w.db.session() as s:
         project = get_or_404(s, Project, project_id)
@@ -26,7 +26,7 @@ def themes_page(request: Request, project_id: int, run: int | None = None, event
             return w.render(request, "no_results.html", project=project, section="themes",
                             active=views.active_run(s, project_id))
         filters = views.Filters(event=event, code=code, section=section, question=question)
-        page = views.themes_page(s, chosen, filters)
+        page = views.themes_page(s, chosen, filters, page)
         latest = views.latest_run(s, project_id, status=None)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return w.render(request, "themes.html", project=project, page=page, filters=filters, section="themes",
@@ -41,8 +41,8 @@ def _filter_query(filters: views.Filters, run: int | None) -> str:
 
 @router.get("/projects/{project_id}/themes/{theme_id}")
 def theme_page(request: Request, project_id: int, theme_id: str, run: int | None = None, event: str = "",
-               code: str = "", section: str = "", question: str = ""):
-    """Every statement of one theme (or of the unclustered group), with the same filters."""
+               code: str = "", section: str = "", question: str = "", page: int = 1):
+    """The statements of one theme (or of the unclustered group), a page at a time, with the same filters."""
     w = web(request)
     filters = views.Filters(event=event, code=code, section=section, question=question)
     with w.db.session() as s:
@@ -51,7 +51,7 @@ def theme_page(request: Request, project_id: int, theme_id: str, run: int | None
         if chosen is None or chosen.project_id != project_id or chosen.status != "done":
             raise HTTPException(404, "That analysis has no results.")
         try:
-            view, labels, codes = views.theme_view(s, chosen, theme_id, filters)
+            view, labels, codes = views.theme_view(s, chosen, theme_id, filters, page)
         except LookupError:
             raise HTTPException(404, "There is no such theme in this analysis.") from None
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
