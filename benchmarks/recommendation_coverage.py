@@ -1,29 +1,41 @@
-"""Dev check: do Plenary's drafts cover a panel's own recommendations?
+"""Dev checks of the action plan (issue 11, item 8), today's drafter beside the pre-issue-11 one.
 
-The Liverpool community cohesion report ends with its panel's recommendations.
-This runs the pipeline on the report *without* that section and counts how many
-of the panel's recommendations have a drafted recommendation within cosine 0.6
-(all-MiniLM-L6-v2), under any heading.
+1. Cohesion report: the Liverpool community cohesion report ends with its panel's ten recommendations.
+   The pipeline runs on the report *without* that section; a panel recommendation is covered when a draft
+   is within cosine 0.6 of it (all-MiniLM-L6-v2), under any heading.
+2. 2005 engagement report: the pipeline runs on the report cut before its RECOMMENDATIONS section (its
+   findings); the items of its "Recommendation" blocks (before IMPLEMENTATION: the steering group's
+   resolutions after it are not recommendations) are covered at cosine 0.6.
+3. Newcomer notes (tests/data/notes/eastfield-youth-housing-workshop.txt, a copy of the file in issue 11):
+   each of the 12 numbered proposals and the post-it wall's lines is covered when its line is among a
+   draft's evidence (drafted, or merged into a draft); and no statement comes from the title block before
+   the first workshop or from the "Next steps" lines at the end (non-views).
+
+"Baseline" is the frozen pre-issue-11 drafter (benchmarks/_frozen/notes_v1) on the same statements and
+codes; "new" counts every draft (the plan and the proposals ranked below its cut), and "plan" only the
+first 10 per heading.
 
     .venv/bin/python benchmarks/recommendation_coverage.py
 """
 from __future__ import annotations
 
 import re
+import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from pipeline.embed import Embedder
-from pipeline.api import Settings, run_pipeline
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.drafting_common import ROOT, analyse_file, baseline_drafts, embedder, new_drafts  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "corpora" / "liverpool-community-cohesion-2017.txt"
+COHESION = ROOT / "corpora" / "liverpool-community-cohesion-2017.txt"
+ENGAGEMENT = ROOT / "corpora" / "wm-bme-engagement-2005.txt"
+NEWCOMER = ROOT / "tests" / "data" / "notes" / "eastfield-youth-housing-workshop.txt"
 THRESHOLD = 0.6
 
 
-def split_report(text: str) -> tuple[str, list[str]]:
+def split_cohesion(text: str) -> tuple[str, list[str]]:
     """The report minus its RECOMMENDATIONS section, and that section's bullets."""
     lines = text.splitlines()
     start = next(i for i, l in enumerate(lines) if l.strip() == "RECOMMENDATIONS")
@@ -33,25 +45,110 @@ def split_report(text: str) -> tuple[str, list[str]]:
     return "\n".join(kept), panel
 
 
+def split_engagement(text: str) -> tuple[str, list[str]]:
+    """The report's findings (everything before RECOMMENDATIONS) and its recommendations' items."""
+    lines = text.splitlines()
+    start = next(i for i, l in enumerate(lines) if l.strip() == "RECOMMENDATIONS")
+    stop = next(i for i, l in enumerate(lines) if l.strip() == "IMPLEMENTATION")
+    gold = []
+    for i in range(start, stop):
+        if lines[i].strip() != "Recommendation":
+            continue
+        for line in lines[i + 1: stop]:
+            s = line.strip()
+            if s in ("Rationale", "Anti-discriminatory practice"):
+                break
+            s = re.sub(r"^(-\s*)?([ivx]+\s+|\d+\.\s*)?", "", s).strip(" –-")
+            if len(s.split()) >= 3:
+                gold.append(s)
+    return "\n".join(lines[:start]), gold
+
+
+def cover(targets: list[str], drafts: list[str]) -> list[tuple[str, str, float]]:
+    if not drafts:
+        return [(t, "", 0.0) for t in targets]
+    emb = embedder()
+    sims = emb.encode(targets) @ emb.encode(drafts).T
+    return [(t, drafts[int(np.argmax(sims[i]))], float(sims[i].max())) for i, t in enumerate(targets)]
+
+
+def covered(rows) -> int:
+    return sum(s >= THRESHOLD for _, _, s in rows)
+
+
+def report_check(name: str, targets: list[str], analysis) -> dict:
+    old = [t for _, t, _ in baseline_drafts(analysis)]
+    new = [r.text for _, r in new_drafts(analysis)]
+    plan = [r.text for _, r in new_drafts(analysis, shown_only=True)]
+    rows_old, rows_new, rows_plan = cover(targets, old), cover(targets, new), cover(targets, plan)
+    print(f"\n## {name}: {len(analysis.segments)} statements; drafts: baseline {len(old)}, new {len(new)} "
+          f"(plan {len(plan)})\n")
+    print("| target | baseline: closest draft | cos | new: closest draft | cos |")
+    print("|---|---|---:|---|---:|")
+    for (t, od, os_), (_, nd, ns) in zip(rows_old, rows_new):
+        print(f"| {t[:70]} | {od[:60]} | {os_:.2f} | {nd[:60]} | {ns:.2f} |")
+    out = {"baseline": covered(rows_old), "new": covered(rows_new), "plan": covered(rows_plan), "of": len(targets)}
+    print(f"\ncovered (cos >= {THRESHOLD}): baseline {out['baseline']}/{len(targets)}, new {out['new']}/{len(targets)} "
+          f"(plan only {out['plan']})")
+    return out
+
+
+def newcomer_check() -> dict:
+    lines = NEWCOMER.read_text(encoding="utf-8").splitlines()
+    numbered = [n for n, l in enumerate(lines, 1) if re.match(r"^\d+\.\s", l)]
+    wall_start = next(n for n, l in enumerate(lines, 1) if "post-it wall" in l.lower())
+    wall = [n for n, l in enumerate(lines, 1) if n > wall_start and l.startswith("- ")]
+    first_workshop = next(n for n, l in enumerate(lines, 1) if l.lower().startswith("workshop"))
+    next_steps = next(n for n, l in enumerate(lines, 1) if l.lower().startswith("next steps"))
+    analysis = analyse_file(NEWCOMER)
+
+    def line_of(sid: str) -> int:
+        return int(sid.split(":")[1].split(".")[0])
+
+    old_lines = {line_of(e) for _, _, ev in baseline_drafts(analysis) for e in ev}
+    new_lines = {line_of(e) for _, r in new_drafts(analysis) for e in r.evidence}
+    nonviews = [s for s in analysis.segments if s.line_start < first_workshop or s.line_start >= next_steps]
+    print(f"\n## Newcomer notes: {len(analysis.segments)} statements, {len(nonviews)} from the title block or "
+          f"next steps\n")
+    print("| line | proposal | baseline | new |")
+    print("|---:|---|:---:|:---:|")
+    for n in numbered + wall:
+        print(f"| {n} | {lines[n - 1].strip()[:70]} | {'yes' if n in old_lines else 'no'} | "
+              f"{'yes' if n in new_lines else 'no'} |")
+    out = {"numbered_baseline": sum(n in old_lines for n in numbered), "numbered_new": sum(n in new_lines for n in numbered),
+           "wall_baseline": sum(n in old_lines for n in wall), "wall_new": sum(n in new_lines for n in wall),
+           "numbered": len(numbered), "wall": len(wall), "nonviews": len(nonviews)}
+    print(f"\nnumbered proposals drafted or merged: baseline {out['numbered_baseline']}/{len(numbered)}, "
+          f"new {out['numbered_new']}/{len(numbered)}; post-it wall lines: baseline {out['wall_baseline']}/"
+          f"{len(wall)}, new {out['wall_new']}/{len(wall)}; non-view statements: {len(nonviews)}")
+    return out
+
+
 def main() -> None:
-    text, panel = split_report(REPORT.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
-        notes = Path(tmp) / REPORT.name
+        text, panel = split_cohesion(COHESION.read_text(encoding="utf-8"))
+        notes = Path(tmp) / COHESION.name
         notes.write_text(text, encoding="utf-8")
-        result = run_pipeline([notes], Settings())
-    drafts = [(p.heading, r.text) for p in result.plans for r in p.recommendations]
-    embedder = Embedder()
-    sims = embedder.encode(panel) @ embedder.encode([d for _, d in drafts]).T
-    covered = 0
-    print(f"{len(result.segments)} statements without the recommendations section; {len(drafts)} drafts\n")
-    print("| panel recommendation | closest draft | heading | cosine | covered |")
-    print("|---|---|---|---:|:---:|")
-    for i, rec in enumerate(panel):
-        j = int(np.argmax(sims[i]))
-        ok = sims[i, j] >= THRESHOLD
-        covered += ok
-        print(f"| {rec} | {drafts[j][1]} | {drafts[j][0]} | {sims[i, j]:.2f} | {'yes' if ok else 'no'} |")
-    print(f"\ncovered: {covered} of {len(panel)} panel recommendations (cosine >= {THRESHOLD})")
+        cohesion = report_check("Cohesion panel recommendations, from the report without them", panel,
+                                analyse_file(notes))
+        text, gold = split_engagement(ENGAGEMENT.read_text(encoding="utf-8"))
+        notes = Path(tmp) / ENGAGEMENT.name
+        notes.write_text(text, encoding="utf-8")
+        engagement = report_check("2005 engagement report recommendations, from its findings", gold,
+                                  analyse_file(notes))
+    newcomer = newcomer_check()
+    print("\n## Summary\n")
+    print("| check | baseline | new |")
+    print("|---|---:|---:|")
+    print(f"| cohesion panel recommendations covered | {cohesion['baseline']}/{cohesion['of']} | "
+          f"{cohesion['new']}/{cohesion['of']} |")
+    print(f"| 2005 recommendations covered from findings | {engagement['baseline']}/{engagement['of']} | "
+          f"{engagement['new']}/{engagement['of']} |")
+    print(f"| newcomer numbered proposals drafted or merged | {newcomer['numbered_baseline']}/{newcomer['numbered']} | "
+          f"{newcomer['numbered_new']}/{newcomer['numbered']} |")
+    print(f"| newcomer post-it wall lines drafted or merged | {newcomer['wall_baseline']}/{newcomer['wall']} | "
+          f"{newcomer['wall_new']}/{newcomer['wall']} |")
+    print(f"| newcomer non-view statements (title block, next steps) | – | {newcomer['nonviews']} |")
 
 
 if __name__ == "__main__":

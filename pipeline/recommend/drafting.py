@@ -1,103 +1,213 @@
-"""Drafting: one plan per action heading, each recommendation traceable to the statements behind it."""
+"""Drafting: the action plan. Proposals are merged, placed under a heading, worded and ranked.
+
+1. Candidates: every statement the proposal detector (`proposals`) accepts, plus statements that name a
+   challenge ("X was seen as a challenge", or under a heading about challenges or barriers) when a rule
+   can read the action that meets it (`rules.shape_challenge`); those rank after participants' own asks.
+2. Merge (`merge.merge_groups`): proposals asking for the same thing, in any words, section or event,
+   become one recommendation, with all their statements as evidence and their support counted as
+   distinct statements, sections and events (`merge.Support`).
+3. Heading: every top-level code of the codebook is an action heading (its `heading:` text, or its label
+   when it has none), so any codebook yields a plan; a sub-code's score counts for its top-level code.
+   A group's heading is the one with the best mean coder score over its statements, and its margin over
+   the next heading is kept; below `HEADING_MARGIN` the recommendation is marked "check heading".
+4. Wording (`wording.shape`): the best-formed of the group's most central statements, shaped into one
+   short imperative; the source's own words, marked "check wording", when no rule fits.
+5. Rank within each heading by support and breadth (`merge.Support.score`); the first `max_per_heading`
+   make the plan, the rest are kept in `HeadingPlan.more`.
+"""
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
 
-from .. import text as T
-from ..codebook import Codebook
-from ..defaults import LOOSE_THRESHOLD, MAX_PER_HEADING, MERGE_SIMILARITY, MIN_PER_HEADING
-from ..records import HeadingPlan, Recommendation, Segment, Theme
-from .proposals import draft_action, drafts_cleanly, is_proposal
+from ..codebook import Code, Codebook
+from ..defaults import (HEADING_MARGIN, MAX_PER_HEADING, MERGE_CELL_SIZE, MERGE_SIMILARITY, MIN_PER_HEADING, SEED,
+                        WORDING_CANDIDATES)
+from ..records import CHECK_HEADING, HeadingPlan, Recommendation, Segment, Theme
+from .proposals import segment_proposal_form
+from .merge import Support, merge_groups, support
+from .rules import CHALLENGE_RE
+from .wording import Draft, shape, shape_challenge_draft
+
+# a heading that names problems: its statements are challenges a plan answers
+CHALLENGE_SECTION_RE = re.compile(r"challenge|barrier|issue|problem|concern|difficult|weakness|gap|worr|"
+                                  r"not working|what (is|'s) wrong|obstacle", re.I)
 
 
-def _candidates(code: str, segments: Sequence[Segment], themes_by_id: dict[str, Theme],
-                loose_threshold: float) -> list[Segment]:
-    """Statements under this heading: coded to it first; or uncoded, nearest to it, and either inside
-    a theme coded to it or within `loose_threshold` of it (a proposal should land somewhere).
+def action_headings(codebook: Codebook) -> list[Code]:
+    """The plan's headings: every top-level code, in codebook order (label when `heading:` is absent)."""
+    return [c for c in codebook.codes if not c.parent]
 
-    Each statement supports one heading only, its best code's, so one proposal
-    is not drafted twice under two headings.
-    """
-    out = []
-    for seg in segments:
-        own = seg.primary == code
-        theme = themes_by_id.get(seg.theme or "")
-        nearest = not seg.codes and seg.nearest is not None and seg.nearest.code == code
-        via_theme = nearest and theme is not None and any(c.code == code for c in theme.codes)
-        close = nearest and seg.nearest.score >= loose_threshold
-        if (own or via_theme or close) and is_proposal(seg) and drafts_cleanly(seg):
-            out.append(seg)
+
+def heading_title(code: Code) -> str:
+    return code.heading or code.label
+
+
+def is_proposal(segment: Segment) -> bool:
+    """The proposal detector of `proposals`, on one statement with its section, question and context."""
+    return segment_proposal_form(segment) is not None
+
+
+def names_a_challenge(segment: Segment) -> bool:
+    """Says outright that something is a challenge, or sits under a heading about challenges or barriers."""
+    last = segment.section[-1] if segment.section else ""
+    return bool(CHALLENGE_RE.search(segment.text)) or bool(last and CHALLENGE_SECTION_RE.search(last))
+
+
+def context_of(segments: Sequence[Segment]) -> dict[str, list[str]]:
+    """Per statement id, the texts a pronoun in it may point back to, nearest first: its parent bullet or
+    prompt, the statement before it in the same section, its section heading and its question."""
+    out: dict[str, list[str]] = {}
+    previous: dict[tuple[str, str], str] = {}
+    for s in sorted(segments, key=lambda s: (s.source, s.line_start, s.id)):
+        key = (s.source, s.section_path)
+        out[s.id] = [c for c in (s.context, previous.get(key), s.section[-1] if s.section else None, s.question) if c]
+        previous[key] = s.text
     return out
 
 
-class RecommendationDrafter:
-    """Codebook headings + coded, themed statements -> one HeadingPlan per action heading.
+def vocabulary(texts: Sequence[str]) -> set[str]:
+    """Lower-case words used in at least two statements: local names and jargon, never called typos."""
+    counts = Counter(w for t in texts for w in set(re.findall(r"[a-z][a-z'-]+", t.lower())))
+    return {w for w, n in counts.items() if n >= 2}
 
-    Under each heading the statements that propose a change are gathered, near-duplicates merged
-    (average-linkage clustering at `merge_similarity`), the groups ranked by support and breadth, and
-    each written as one short action in the words of its most typical statement. Nothing is learned,
-    so `fit` is the Stage default; `transform` (alias `draft`) returns new plans.
+
+def heading_matrix(codebook: Codebook, code_ids: Sequence[str], scores: np.ndarray) -> np.ndarray:
+    """(n, headings) scores: per heading the best score of its code or any descendant.
+    `scores` is (n, len(code_ids)), columns in `code_ids` order (a coder's CodeScores)."""
+    cols = []
+    for head in action_headings(codebook):
+        members = [j for j, cid in enumerate(code_ids) if cid == head.id or head.id in codebook.ancestors(cid)]
+        cols.append(scores[:, members].max(axis=1) if members else np.full(len(scores), -1.0, dtype=np.float32))
+    return np.stack(cols, axis=1) if cols else np.zeros((len(scores), 0), dtype=np.float32)
+
+
+def scores_from_codes(segments: Sequence[Segment], code_ids: Sequence[str]) -> np.ndarray:
+    """Without a coder: each statement's assigned codes' scores and its nearest code's, 0 elsewhere."""
+    col = {c: j for j, c in enumerate(code_ids)}
+    out = np.zeros((len(segments), len(code_ids)), dtype=np.float32)
+    for i, s in enumerate(segments):
+        for c in list(s.codes) + ([s.nearest] if s.nearest else []):
+            if c.code in col:
+                out[i, col[c.code]] = max(out[i, col[c.code]], c.score)
+    return out
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    segment: Segment
+    challenge: Draft | None  # set when the statement is a challenge, not a proposal
+
+
+class RecommendationDrafter:
+    """Codebook + coded, themed statements -> one HeadingPlan per action heading (see the module docstring).
+
+    Nothing is learned, so `fit` is the Stage default; `transform` (alias `draft`) returns new plans.
+    `coder`, when given to `draft`, is the fitted coder of the run: its scores place each merged
+    recommendation under a heading with a margin. Without it the statements' assigned codes are used.
     """
 
     def __init__(self, min_per_heading: int = MIN_PER_HEADING, max_per_heading: int = MAX_PER_HEADING,
-                 merge_similarity: float = MERGE_SIMILARITY, loose_threshold: float = LOOSE_THRESHOLD):
+                 merge_similarity: float = MERGE_SIMILARITY, heading_margin: float = HEADING_MARGIN,
+                 cell_size: int = MERGE_CELL_SIZE, wording_candidates: int = WORDING_CANDIDATES, seed: int = SEED):
         self.min_per_heading = min_per_heading
         self.max_per_heading = max_per_heading
         self.merge_similarity = merge_similarity
-        self.loose_threshold = loose_threshold
+        self.heading_margin = heading_margin
+        self.cell_size = cell_size
+        self.wording_candidates = wording_candidates
+        self.seed = seed
 
-    def _groups(self, vectors: np.ndarray) -> list[list[int]]:
-        if len(vectors) == 1:
-            return [[0]]
-        labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                         distance_threshold=1 - self.merge_similarity).fit_predict(vectors)
-        groups: dict[int, list[int]] = {}
-        for i, label in enumerate(labels):
-            groups.setdefault(int(label), []).append(i)
-        return list(groups.values())
+    def candidates(self, segments: Sequence[Segment], context: dict[str, list[str]], vocab: set[str]) -> list[_Candidate]:
+        out = []
+        for s in segments:
+            if is_proposal(s):
+                out.append(_Candidate(s, None))
+            elif names_a_challenge(s):
+                d = shape_challenge_draft(s.text, context.get(s.id, []), vocab)
+                if d is not None:
+                    out.append(_Candidate(s, d))
+        return out
 
     def draft(self, codebook: Codebook, segments: Sequence[Segment], vectors: np.ndarray,
-              themes: Sequence[Theme]) -> list[HeadingPlan]:
+              themes: Sequence[Theme], coder=None) -> list[HeadingPlan]:
+        heads = action_headings(codebook)
         index = {s.id: i for i, s in enumerate(segments)}
-        themes_by_id = {t.id: t for t in themes}
+        context = context_of(segments)
+        vocab = vocabulary([s.text for s in segments])
+        cands = self.candidates(segments, context, vocab)
+        recs: list[tuple[str, Recommendation]] = []
+        if cands and heads:
+            rows = [index[c.segment.id] for c in cands]
+            vecs = np.asarray(vectors, dtype=np.float32)[rows]
+            if coder is not None:
+                scored = coder.score([c.segment.text for c in cands], vecs)
+                code_ids, raw = list(scored.codes), np.asarray(scored.scores, dtype=np.float32)
+            else:
+                code_ids = [c.id for c in codebook.codable]
+                raw = scores_from_codes([c.segment for c in cands], code_ids)
+            by_heading = heading_matrix(codebook, code_ids, raw)
+            for group in merge_groups(vecs, [c.segment.id for c in cands], self.merge_similarity, self.cell_size,
+                                      self.seed):
+                recs.append(self._recommendation(group, cands, vecs, by_heading, heads, context, vocab))
         plans = []
-        for code in codebook.headings:
-            recommendations: list[Recommendation] = []
-            cands = _candidates(code.id, segments, themes_by_id, self.loose_threshold)
-            if cands:
-                vecs = vectors[[index[s.id] for s in cands]]
-                recs = []
-                for group in self._groups(vecs):
-                    members = [cands[i] for i in group]
-                    centre = vecs[group].mean(axis=0)
-                    # the wording comes from the most typical statement, preferring concise ones
-                    typical = max(range(len(group)), key=lambda j: (
-                        float(vecs[group[j]] @ centre) - 0.004 * max(0, T.word_count(members[j].text) - 25),
-                        -j))
-                    source = members[typical]
-                    score = float(np.mean([next((c.score for c in m.codes if c.code == code.id),
-                                                m.nearest.score if m.nearest else 0.0) for m in members]))
-                    recs.append((Recommendation(
-                        text=draft_action(source.text), support=len(members),
-                        sections=len({(m.source, m.section_path, m.question or "") for m in members}),
-                        evidence=[m.id for m in members],
-                        themes=sorted({m.theme for m in members if m.theme}), source_text=source.text,
-                    ), score))
-                recs.sort(key=lambda rs: (-rs[0].support, -rs[0].sections, -rs[1], rs[0].evidence[0]))
-                recommendations = [r for r, _ in recs[: self.max_per_heading]]
-            n = len(recommendations)
-            note = None
-            if n == 0:
-                note = "No statement proposing a change was coded to this heading: too little evidence to draft a recommendation."
-            elif n < self.min_per_heading:
-                note = (f"Too little evidence: only {n} distinct proposal{'s' if n > 1 else ''} "
-                             f"({sum(r.support for r in recommendations)} statements) under this heading; "
-                             "treat these as leads to check, not a plan.")
-            plans.append(HeadingPlan(code=code.id, heading=code.heading or code.label,
-                                     recommendations=recommendations, note=note))
+        for head in heads:
+            mine = [r for code, r in recs if code == head.id]
+            mine.sort(key=lambda r: (-_rank_score(r), r.rule == "challenge", -(r.heading_score or 0.0),
+                                     r.evidence[0]))
+            shown, more = mine[: self.max_per_heading], mine[self.max_per_heading:]
+            plans.append(HeadingPlan(code=head.id, heading=heading_title(head), recommendations=shown,
+                                     note=self._note(shown), more=more))
         return plans
 
     transform = draft
+
+    def _recommendation(self, group: list[int], cands: Sequence[_Candidate], vecs: np.ndarray,
+                        by_heading: np.ndarray, heads: Sequence[Code], context: dict[str, list[str]],
+                        vocab: set[str]) -> tuple[str, Recommendation]:
+        members = [cands[i] for i in group]
+        centre = vecs[group].mean(axis=0)
+        centre = centre / (np.linalg.norm(centre) or 1.0)
+        closeness = vecs[group] @ centre
+        central = sorted(range(len(group)), key=lambda j: (-float(closeness[j]), members[j].segment.id))
+        best: tuple[float, Draft] | None = None
+        for rank, j in enumerate(central[: self.wording_candidates]):
+            m = members[j]
+            d = m.challenge or shape(m.segment.text, context.get(m.segment.id, []), vocab)
+            # a clean draft first, then an unflagged one, then the most central; a participant's own ask
+            # before an action read off a challenge
+            quality = (not d.problems) + 0.5 * (not d.flags) + 0.2 * float(closeness[j]) - 0.1 * rank \
+                - 0.3 * (d.rule == "challenge")
+            if best is None or quality > best[0]:
+                best = (quality, d)
+        draft = best[1]
+        mean = by_heading[group].mean(axis=0)
+        order = np.argsort(-mean, kind="stable")
+        top = float(mean[order[0]])
+        margin = top - float(mean[order[1]]) if len(order) > 1 else 1.0
+        flags = list(draft.flags) + ([CHECK_HEADING] if margin < self.heading_margin else [])
+        segs = [m.segment for m in members]
+        sup = support(segs)
+        return heads[int(order[0])].id, Recommendation(
+            text=draft.text, support=sup.statements, sections=sup.sections, events=sup.events,
+            evidence=sorted(s.id for s in segs), themes=sorted({s.theme for s in segs if s.theme}),
+            source_text=draft.source, heading_score=round(top, 4), heading_margin=round(margin, 4),
+            flags=flags, edits=list(draft.edits), rule=draft.rule, style=list(draft.problems))
+
+    def _note(self, shown: Sequence[Recommendation]) -> str | None:
+        n = len(shown)
+        if n == 0:
+            return "No statement proposing a change was placed under this heading: too little evidence to draft a recommendation."
+        if n < self.min_per_heading:
+            return (f"Too little evidence: only {n} distinct proposal{'s' if n > 1 else ''} "
+                    f"({sum(r.support for r in shown)} statements) under this heading; "
+                    "treat these as leads to check, not a plan.")
+        return None
+
+
+def _rank_score(r: Recommendation) -> float:
+    return Support(r.support, r.sections, r.events).score()

@@ -1,0 +1,248 @@
+"""Phrases: the word lists, clause splitting and parse helpers the wording rules share.
+
+Everything here is plain text in, plain text out (or a spaCy Doc from `text.parse`); no rule lives here.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import text as T
+from ..themes.quotes import split_joins
+from .style import FUNCTION_END, MAX_WORDS, words
+
+
+GENERIC_SUBJECTS = {"we", "you", "they", "us", "i", "everyone", "everybody", "one", "someone", "people",
+                    "organisations", "organizations", "groups", "communities", "partners", "stakeholders",
+                    "agencies", "individuals", "all", "we all", "there", "all of us", "everyone involved"}
+PRONOUN_SUBJECTS = {"it", "this", "that", "these", "those", "they", "them"}
+ACTOR_HEADS = {
+    "council", "government", "authority", "landlord", "partnership", "organisation", "organization", "institution",
+    "employer", "school", "college", "university", "agency", "provider", "commissioner", "funder", "police",
+    "nhs", "board", "body", "leader", "officer", "staff", "member", "mayor", "department", "team", "partner",
+    "group", "panel", "trust", "association", "charity", "vco", "company", "business", "manager", "politician",
+    "councillor", "worker", "practitioner", "professional", "region", "city", "service", "sector", "infrastructure",
+    "isos", "iso", "vcos", "vcs", "centre", "club", "network", "forum", "committee", "cabinet", "minister", "leadership",
+    "community", "resident", "tenant", "parent", "volunteer", "funders", "commissioner", "institution", "hospital",
+}
+STRONG_MODALS = {"must", "need", "needs", "needed", "have", "has", "require", "requires"}
+SOFT_MODALS = {"should", "ought", "could", "might", "may", "shall", "would", "can"}
+ABSTRACT_SUFFIX = re.compile(r"(ion|ment|ity|ness|ance|ence|ship|ism|acy|ing|age)s?$")
+# heads of a problem named as a noun phrase: the ask is to tackle it, not to provide it
+PROBLEM_HEADS = {"barrier", "problem", "issue", "racism", "discrimination", "inequality", "crisis", "assumption",
+                 "perception", "misperception", "risk", "lack", "confusion", "fragmentation", "duplication",
+                 "stigma", "prejudice", "myth", "misconception", "gap", "delay", "cut", "shortage", "isolation",
+                 "poverty", "exclusion", "abuse", "harassment", "bias", "mistrust", "distrust", "fear", "damp",
+                 "mould", "waiting", "wait", "cost", "fare", "rent", "hate", "violence", "bureaucracy"}
+ING_NOUNS = {"funding", "housing", "training", "meeting", "building", "wellbeing", "mentoring", "understanding",
+             "being", "learning", "networking", "commissioning", "monitoring", "safeguarding", "schooling",
+             "policing", "spending", "marketing", "thing", "something", "nothing", "everything", "evening",
+             "morning", "feeling", "saying", "beginning"}
+MASS_NOUNS = {"advice", "support", "help", "funding", "money", "information", "training", "housing", "transport",
+              "travel", "work", "research", "guidance", "time", "access", "investment", "resources", "staff",
+              "leadership", "awareness", "understanding", "engagement", "representation", "evidence", "data"}
+LEADING_ADVERBS = {"just", "please", "also", "simply", "then", "and", "so", "but", "maybe", "perhaps", "really",
+                   "ideally", "finally", "instead", "further", "actually"}
+PREFIX_RE = re.compile(r"^\s*((sub-?point|note|nb|comment|other|also|idea|suggestion|action|ask|proposal|"
+                       r"recommendation|solution)s?\s*[:\-–—]\s*)", re.I)
+REPORTED_RE = re.compile(r"^(it\s+(was|is|has\s+been)\s+(also\s+|further\s+|often\s+|widely\s+)?(suggested|proposed|recommended|agreed|felt|noted|"
+                         r"recognised|acknowledged|accepted|said|argued)\s*,?\s+that\s+|"
+                         r"(overall,?\s+|however,?\s+)*it\s+(seems|appears|is\s+(very\s+)?(probable|likely|clear|evident|apparent|"
+                         r"fitting|recommended|suggested))\s+that\s+|"
+                         r"in\s+order\s+to\s+[^,]{3,80},\s+|"
+                         r"([\w'’,]+\s+){0,8}?(suggested|felt|said|agreed|stated|noted|proposed|recommended|"
+                         r"believe[sd]?|thought|argued|recognised|recognized|acknowledged|accepted|emphasised|"
+                         r"stressed|highlighted)\s+that\s+)", re.I)
+DISCOURSE_RE = re.compile(r"^(in addition|also|however|therefore|equally|finally|further|furthermore|overall|"
+                          r"ultimately|again|instead|as such|in particular|in practice|in short|in this respect|"
+                          r"for (their|its|our) part|at the very least|on the contrary|nonetheless|similarly|likewise|"
+                          r"across (the region|both sectors|the board)|above all|in the meantime|in future|as a minimum|"
+                          r"in relation to [\w ]{1,40}|regardless of [\w ]{1,40}|currently|in (\w+ ){0,3}areas|"
+                          r"as (noted|discussed|mentioned|shown|described|seen)( [\w ]{0,40}?)?)\s*,\s*", re.I)
+# multi-word openers that are often written without a comma
+OPENER_RE = re.compile(r"^(in this respect|across the region|across both sectors|for (their|its|our) part|"
+                       r"at the very least|in (the|many|some) areas?|in the long term|in future)\s+", re.I)
+TOPIC_RE = re.compile(r"^(?P<topic>[\w&/' ]{2,30}?)\s*[:]\s+(?P<rest>\S.*)$")
+THERE_BE_RE = re.compile(r"^there\s+(should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to|will\s+need\s+to|"
+                         r"could|would)\s+(also\s+)?be\s+(?P<rest>.+)$", re.I)
+NEED_FOR_RE = re.compile(r"^(there\s+(is|was|remains)\s+(an?\s+)?(real\s+|clear\s+|urgent\s+|strong\s+|"
+                         r"continuing\s+|ongoing\s+)?need\s+(for|of)\s+|(we\s+|they\s+|people\s+|i\s+)?(really\s+|also\s+|just\s+|"
+                         r"still\s+)?(need|needs|want|wants|would\s+like|require|requires|call\s+for|ask\s+for)"
+                         r"(\s+to\s+see)?\s+)(?P<rest>.+)$", re.I)
+NEED_TO_RE = re.compile(r"^(there\s+(is|was)\s+(an?\s+)?(real\s+|clear\s+|urgent\s+)?need\s+to\s+|"
+                        r"(need|needs|have|has)\s+to\s+)(?P<rest>.+)$", re.I)
+LACK_RE = re.compile(r"^(there\s+(is|are|was|were)\s+)?(?P<kind>no|not\s+enough|a\s+lack\s+of|lack\s+of|"
+                     r"insufficient|too\s+few|too\s+little|little|few|limited|poor|nowhere\s+for|no\s+one\s+to)\s+"
+                     r"(?P<rest>\w.+)$", re.I)
+VALUED_RE = re.compile(r"^(?P<what>.+?)\s+(is|are|was|were|would\s+be|will\s+be)\s+(also\s+)?(seen\s+as\s+|felt\s+to\s+be\s+|"
+                       r"considered\s+|thought\s+to\s+be\s+|really\s+|very\s+|particularly\s+)?(an?\s+)?"
+                       r"(crucial|critical|paramount|essential|vital|key|important|needed|required|necessary|welcome|"
+                       r"suggested|proposed|recommended|priority|must)\b.*$", re.I)
+SUBORDINATOR_RE = re.compile(r"\s+(?=(so|so that|because|which|where|as|since|whilst|while|although)\s)", re.I)
+TO_INF_RE = re.compile(r"^to\s+(?P<rest>[a-z].+)$", re.I)
+CUT_MARKS = [r"\s*\([^)]*\)", r",?\s+(e\.g\.|eg|i\.e\.|ie|such as|including|for example|for instance)\b.*$",
+             r"\s+[-–—]\s+.*$", r";.*$", r",\s+(which|who|where|as|because|since|but|rather|especially|"
+                                       r"particularly|so|while|whilst|although|though|otherwise)\b.*$",
+             r"\s+(so that|so|because|in order to|rather than|as well as|whilst|while)\b.*$", r",.*$"]
+
+
+ALWAYS_CUT = re.compile(r"(,?\s+(i\.e\.?|ie)\s.*$)|,\s+(like|feeling|saying|suggesting|arguing|noting|believing|as|because|since|although|though|"
+                        r"whilst|while|one\s+where|otherwise|however)\b.*$", re.I)
+
+
+
+def norm(text: str) -> str:
+    text = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+", "", text)  # footnote markers pasted from PDFs
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([,;:])", r"\1", text)  # "landlords , like" from a parse's token spacing
+    return text.strip(" \t\"'“”‘’").strip()
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def keeps_capital(word: str) -> bool:
+    """Acronyms, names and 'I' keep their capital when they stop being the first word."""
+    return len(word) > 1 and (word.isupper() or word[1:].lower() != word[1:]) or word == "I"
+
+
+def lower_first(text: str, doc=None) -> str:
+    if not text:
+        return text
+    parts = text.split(" ", 2)
+    first = parts[0]
+    if keeps_capital(first) or (len(parts) > 1 and first[:1].isupper() and parts[1][:1].isupper()
+                                  and first not in ("A", "An", "The", "This", "These", "Our", "Their", "More")):
+        return text
+    if doc is not None and len(doc) and (doc[0].ent_type_ in ("ORG", "GPE", "PERSON", "NORP", "FAC", "LOC")
+                                         or (doc[0].tag_ == "NNP" and len(doc) > 1 and doc[1].tag_ == "NNP")):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def conjugate3(lemma: str) -> str:
+    """Third person singular present: 'happen' -> 'happens', 'reach' -> 'reaches', 'be' -> 'is'."""
+    irregular = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+    if lemma in irregular:
+        return irregular[lemma]
+    if re.search(r"(s|sh|ch|x|z|o)$", lemma):
+        return lemma + "es"
+    if re.search(r"[^aeiou]y$", lemma):
+        return lemma[:-1] + "ies"
+    return lemma + "s"
+
+
+def trim(text: str, max_words: int = MAX_WORDS) -> str:
+    """Cut at the latest clause boundary that brings the draft to `max_words`, keeping at least 4 words;
+    never end on a function word."""
+    text = norm(text).rstrip(" .;,:–-")
+    # reasons and asides never belong in an action, whatever its length
+    m = ALWAYS_CUT.search(text)
+    if m and len(words(text[: m.start()])) >= 3:
+        text = text[: m.start()].rstrip(" ,;:–-")
+    for pattern in CUT_MARKS:
+        if len(words(text)) <= max_words:
+            break
+        m = re.search(pattern, text[nth_word_end(text, 4):], re.I)
+        if m:
+            cut = text[: nth_word_end(text, 4) + m.start()].rstrip(" ,;:–-")
+            if len(words(cut)) >= 4:
+                text = cut
+    ws = text.split(" ")
+    if len(words(text)) > max_words:
+        ws = ws[:max_words]
+    while len(ws) > 3 and ws[-1].lower().strip(",;:.") in FUNCTION_END and not (
+            ws[-1].lower() in ("to", "with", "for", "about") and T.is_verb_lemma(ws[-2].lower().strip(",;:"))):
+        ws.pop()  # never end on "the", "and", "of" ...; "someone to talk to" keeps its "to"
+    out = " ".join(ws).rstrip(" .;,:–-")
+    # a tail "e.g. X" with less than two words says nothing
+    out = re.sub(r",?\s+(e\.?g\.?|i\.?e\.?|such as|including)\s*(\S+)?$", "", out, flags=re.I)
+    return out
+
+
+def nth_word_end(text: str, n: int) -> int:
+    ms = list(re.finditer(r"\S+", text))
+    return ms[min(n, len(ms)) - 1].end() if ms else 0
+
+
+# ------------------------------------------------------------------ clause choice
+def clauses(text: str) -> list[str]:
+    out = []
+    for piece in split_joins(text):
+        out.extend(sentence_parts(piece))
+    return out or [text]
+
+
+def sentence_parts(text: str) -> list[str]:
+    doc = T.parse(text)
+    out = []
+    for sent in doc.sents:
+        for part in re.split(r"\s[–—-]\s|;\s", sent.text):
+            part = norm(part)
+            if words(part):
+                out.append(part)
+    return out or [text]
+
+
+def prepare(clause: str) -> str:
+    clause = norm(clause).rstrip(" .!")
+    clause = PREFIX_RE.sub("", clause)
+    clause = re.sub(r"\b(ha(s|ve))\s+(a|the)\s+(responsibility|duty|role)\s+to\b", r"\1 to", clause, flags=re.I)
+    for _ in range(2):
+        clause = OPENER_RE.sub("", DISCOURSE_RE.sub("", REPORTED_RE.sub("", clause.strip())))
+    m = TOPIC_RE.match(clause)
+    if m and len(words(m.group("topic"))) <= 4 and len(words(m.group("rest"))) >= 3:
+        clause = m.group("rest")
+    return clause.strip(" ,")
+
+
+# ------------------------------------------------------------------ rules
+def subtree_right(tok, doc, skip_conj_clauses: bool = True) -> tuple[int, int]:
+    """Token span of `tok` and what follows it in its subtree, leaving out coordinated clauses with their
+    own subject ("..., and the council should enforce it")."""
+    end = tok.right_edge.i + 1
+    if skip_conj_clauses:
+        for child in tok.children:
+            if child.dep_ == "conj" and child.i > tok.i and any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children):
+                cut = child.left_edge.i
+                while cut > tok.i + 1 and doc[cut - 1].dep_ in ("cc", "punct"):
+                    cut -= 1
+                end = min(end, cut)
+    return tok.i, end
+
+
+
+def has_main_finite_verb(doc) -> bool:
+    for t in doc:
+        if t.tag_ not in ("VBZ", "VBP", "VBD", "MD"):
+            continue
+        chain = [t] + list(t.ancestors)
+        if any(a.dep_ in ("relcl", "acl", "advcl", "ccomp", "pcomp") for a in chain):
+            continue
+        if t.tag_ == "VBD" and t.dep_ in ("amod", "compound", "ROOT") and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            continue  # "joined up working": a participle the tagger read as past tense
+        return True
+    return False
+
+
+def np_head(doc):
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    if roots and roots[0].pos_ in ("NOUN", "PROPN"):
+        return roots[0]
+    nouns = [t for t in doc if t.pos_ in ("NOUN", "PROPN")]
+    return nouns[0] if nouns else None
+
+
+def noun_phrase_only(doc) -> bool:
+    """No finite verb heads the clause: a wish written as a noun phrase."""
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    return bool(roots) and roots[0].pos_ in ("NOUN", "PROPN", "ADJ", "NUM") and not any(
+        t.tag_ in ("VBZ", "VBP", "VBD", "MD") and t.dep_ in ("ROOT", "ccomp") for t in doc)
+
+
+def is_actor(doc) -> bool:
+    head = np_head(doc)
+    return head is not None and (head.lemma_.lower() in ACTOR_HEADS or head.ent_type_ in ("ORG", "GPE", "NORP"))
+
+

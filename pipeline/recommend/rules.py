@@ -1,0 +1,517 @@
+"""Rewriting rules: one proposing clause -> (action, rule name), read from spaCy's dependency parse.
+
+`shape_clause(clause)` tries, in order: question, there-be, need-to, need/want X, reported ask, imperative,
+infinitive, lack, modal clause (generic subject dropped; an actor asked or required; passive, copula),
+a need with an object, a coordinated modal clause, valued ("X is essential"), actor-to, a noun-phrase
+wish, a participle phrase and a resolution of a named body. `shape_challenge(clause)` reads a stated
+challenge as the action that meets it. Both return None when no rule fits; `wording.shape` then keeps
+the source's own words.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import text as T
+from .phrases import (ABSTRACT_SUFFIX, ACTOR_HEADS, GENERIC_SUBJECTS, ING_NOUNS, LACK_RE, LEADING_ADVERBS,
+                      MASS_NOUNS, NEED_FOR_RE, NEED_TO_RE, PROBLEM_HEADS, PRONOUN_SUBJECTS, SOFT_MODALS,
+                      STRONG_MODALS, THERE_BE_RE, TO_INF_RE, VALUED_RE, has_main_finite_verb, is_actor,
+                      lower_first, norm, noun_phrase_only, np_head, prepare, subtree_right, conjugate3)
+from .style import opens_with_verb, words
+
+# verbs of having and knowing: "Funders should have training" asks that they have it, not that they act
+STATE_VERBS = {"have", "get", "receive", "feel", "know", "understand", "be", "see", "hear", "gain", "reflect"}
+
+def imperative(clause: str) -> tuple[str, str] | None:
+    ws = clause.split(" ")
+    while len(ws) > 1 and ws[0].lower().strip(",") in LEADING_ADVERBS:
+        ws = ws[1:]
+    clause = " ".join(ws)
+    if opens_with_verb(clause):
+        return clause, "imperative"
+    doc = T.parse(clause)
+    tok = doc[0] if len(doc) else None
+    if tok is not None and tok.lower_.endswith("ing") and (tok.tag_ == "VBG" or (
+            tok.lower_ not in ING_NOUNS and T.is_verb_lemma(gerund_base(tok.lower_)) and not has_main_finite_verb(doc))):
+        base = gerund_base(tok.lower_)
+        if tok.lower_ not in ING_NOUNS and T.is_verb_lemma(base) and (tok.dep_ in ("ROOT", "csubj") or tok.tag_ != "VBG") and not any(
+                t.dep_ == "ROOT" and t.i != tok.i and t.pos_ in ("VERB", "AUX") for t in doc):
+            rest = doc[1:].text
+            rest = re.sub(r"\b(and|or|&)\s+(\w+ing)\b",
+                          lambda m: f"{m.group(1)} {gerund_base(m.group(2))}", rest)
+            return f"{base} {rest}".strip(), "gerund"
+    return None
+
+
+def gerund_base(word: str) -> str:
+    doc = T.parse(f"They are {word.lower()}")
+    lemma = doc[-1].lemma_ if len(doc) else word
+    return lemma if T.is_verb_lemma(lemma) else word
+
+
+def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
+    """A noun phrase asked for ("More one bed homes ...") as an action."""
+    np = re.sub(r"^(e\.g\.?|eg|i\.e\.?|ie|such as|including)[,:]?\s+", "", norm(np).rstrip(" .!?"), flags=re.I)
+    if not np or re.match(r"^(not|no more|nothing|none)\b", np, re.I):
+        return None
+    if re.match(r"^(someone|somebody|somewhere|something)\b", np, re.I):
+        return f"provide {lower_first(np)}", "wish"  # "Somewhere for teenagers to go on Friday nights"
+    doc = T.parse(np)
+    first = doc[0].lower_
+    head = np_head(doc)
+    verb_adjective = doc[0].tag_ in ("VBG", "VBN") and len(doc) > 1 and doc[1].pos_ in ("NOUN", "PROPN")
+    if head is None or (doc[0].pos_ in ("ADV", "PART", "VERB", "ADP", "SCONJ", "AUX") and doc[0].dep_ != "amod"
+                        and not verb_adjective) and first not in (
+            "more", "better", "less", "longer") or (doc[0].pos_ == "ADJ" and len(doc) > 1 and doc[1].pos_ == "ADP"):
+        return None  # "always a delayed response", "dependent on ...": not a thing to provide
+    probe = T.parse("It " + lower_first(np))
+    if len(probe) > 1 and probe[1].tag_ in ("VBZ", "VBD") and probe[1].dep_ == "ROOT" and \
+            not T.is_noun_lemma(probe[1].lemma_):
+        return None  # "Applies to other groups too": a sentence missing its subject
+    if first == "more" and len(doc) > 1 and doc[1].pos_ not in ("NOUN", "PROPN", "ADJ", "NUM", "VERB") or \
+            first == "more" and len(doc) > 1 and doc[1].tag_ in ("VB", "VBP", "VBZ"):
+        return None  # "more die during pregnancy": a finding, not a wish
+    # a finite verb outside a relative clause means this is a sentence, not a wished-for thing (the parser
+    # misreads "A named PCSO for Kingsmead who we actually see": judge the part before "who/which/that")
+    rel = re.search(r"\s(who|which|that|where)\s", np)
+    if has_main_finite_verb(doc) and not (rel and first in ("a", "an", "more", "better") and
+                                          not has_main_finite_verb(T.parse(np[: rel.start()]))):
+        return None
+    if all(t.pos_ in ("PROPN", "DET", "PUNCT", "CCONJ") for t in doc):
+        return None  # a name alone ("Granby Toxteth Partnership") asks for nothing
+    if head.lemma_.lower() in PROBLEM_HEADS or head.lower_ in PROBLEM_HEADS:
+        bare = re.sub(r"^(a|an|the)\s+", "", np, flags=re.I)
+        return f"tackle {lower_first(bare, doc)}", "wish_problem"
+    abstract = head is not None and ABSTRACT_SUFFIX.search(head.lower_) is not None
+    if first in ("more", "greater", "increased", "higher", "extra", "additional"):
+        rest = doc[1:].text
+        if first == "more" and not abstract:
+            return f"provide more {rest}", "wish"
+        return f"increase {rest}", "wish"
+    if first in ("better", "improved", "stronger"):
+        return f"improve {doc[1:].text}", "wish"
+    if first in ("less", "fewer", "reduced", "lower"):
+        return f"reduce {doc[1:].text}", "wish"
+    if lead:
+        return f"{lead} {lower_first(np, doc)}", "wish"
+    if len([t for t in doc if t.is_alpha]) < 2 or all((t.pos_ == "PROPN" and t.i > 0) or t.ent_type_ in ("NORP", "GPE")
+                                                     for t in doc if t.is_alpha and t.i != head.i):
+        return None  # "BAME women", "Muslim community": a group named, not an ask
+    if head is not None and head.tag_ == "NN" and first not in ("a", "an", "the", "some", "any") and \
+            not abstract and doc[0].pos_ not in ("DET", "PRON", "NUM") and head.lemma_ not in MASS_NOUNS:
+        article = "an" if re.match(r"[aeiou]", np, re.I) else "a"
+        return f"provide {article} {lower_first(np, doc)}", "wish"
+    return f"provide {lower_first(np, doc)}", "wish"
+
+
+def _participle_np(doc) -> tuple[str, str] | None:
+    """'Workforce reflecting diversity within communities' -> 'Ensure the workforce reflects ...'."""
+    root = [t for t in doc if t.dep_ == "ROOT"]
+    if not root or root[0].pos_ not in ("NOUN", "PROPN"):
+        return None
+    head = root[0]
+    acl = [c for c in head.children if c.dep_ == "acl" and c.tag_ == "VBG" and c.i > head.i]
+    if not acl:
+        return None
+    verb = acl[0]
+    subject = doc[: verb.i].text
+    lemma = verb.lemma_.lower()
+    finite = conjugate3(lemma) if head.tag_ in ("NN", "NNP") else lemma
+    det = "the " if head.tag_ == "NN" and doc[0].pos_ not in ("DET", "PRON") and doc[0].i == head.left_edge.i and \
+        not any(c.dep_ in ("det", "poss") for c in head.children) else ""
+    return f"ensure {det}{lower_first(subject, doc)} {finite} {doc[verb.i + 1:].text}", "participle"
+
+
+def _modal(doc) -> tuple[str, str] | None:
+    """'X should/must/need to/has to Y' in its variants (active, passive, copula, negated)."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    verb, modal = None, None
+    # "X need(s) to Y" / "X have to Y": the modal is the root, the action its xcomp
+    if root.lemma_ in ("need", "have", "require", "ought") and root.pos_ in ("VERB", "AUX"):
+        xcomp = next((c for c in root.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
+        if xcomp is not None and any(c.lower_ == "to" for c in xcomp.children):
+            verb, modal = xcomp, root.lemma_
+    if verb is None:
+        aux = next((c for c in root.children if c.dep_ == "aux" and c.tag_ == "MD" and
+                    c.lower_ in STRONG_MODALS | SOFT_MODALS | {"ought"}), None)
+        if aux is None and len(doc) and doc[0].tag_ == "MD" and doc[0].lower_ in SOFT_MODALS:
+            aux = doc[0]  # a question: "Could empty shops ... be turned into ...", the parser hangs "Could" elsewhere
+        if aux is None:
+            return None
+        verb, modal = root, aux.lower_
+    holder = root  # the token that carries subject and negation
+    subj_tok = next((c for c in holder.children if c.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")), None)
+    if subj_tok is None and verb is not holder:
+        subj_tok = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    # the modal clause must open the statement ("Mental health drop in ... so people don't have to wait"
+    # is a wish whose purpose clause holds the modal)
+    opening = subj_tok.left_edge.i if subj_tok is not None else min(verb.i, holder.i)
+    if any(t.pos_ not in ("ADV", "CCONJ", "PUNCT", "INTJ", "AUX") for t in doc[:opening]):
+        return None
+    neg = any(c.dep_ == "neg" for c in list(holder.children) + list(verb.children))
+    passive = any(c.dep_ == "auxpass" for c in verb.children) or (verb.tag_ == "VBN" and any(
+        c.lemma_ == "be" for c in verb.children))
+    copula = verb.lemma_ == "be" and not passive
+    strong = modal in STRONG_MODALS or modal == "must"
+
+    start, end = subtree_right(verb, doc)
+    after = doc[verb.i + 1: end]
+    after_text = after.text
+    after_text = re.sub(r"^(also|really|then|always|still|definitely)\s+", "", after_text)
+
+    subject = ""
+    kind = "generic"
+    if subj_tok is not None and subj_tok.dep_ != "expl":
+        span = doc[subj_tok.left_edge.i: subj_tok.right_edge.i + 1]
+        subject = re.sub(r"^(could|can|should|would|might|shall)\s+", "", span.text, flags=re.I)
+        low = subject.lower()
+        if subj_tok.tag_ in ("WP", "WDT", "WRB"):
+            return None  # "What needs to change": a prompt, not an ask
+        if low in GENERIC_SUBJECTS:
+            kind = "generic"
+        elif low in PRONOUN_SUBJECTS:
+            kind = "pronoun"
+        elif subj_tok.lemma_.lower() in ACTOR_HEADS or subj_tok.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") or \
+                subj_tok.tag_ in ("NNP", "NNPS"):
+            kind = "actor"
+        else:
+            kind = "thing"
+    elif subj_tok is not None and subj_tok.dep_ == "expl":
+        return None  # "there should be": handled by the there-be rule
+
+    if passive:
+        # "Funding should be made simpler" -> "Make funding simpler"; agent phrases stay
+        lemma = verb.lemma_.lower()
+        if kind in ("generic", "pronoun") and not subject:
+            return None
+        if subject.lower() == "it" and any(c.dep_ == "ccomp" for c in verb.children):
+            return None  # "It should be considered ... that ...": an extraposed clause
+        obj = {"they": "them", "we": "us", "i": "me", "he": "him", "she": "her"}.get(subject.lower(), subject)
+        text = f"{'do not ' if neg else ''}{lemma} {lower_first(obj)} {after_text}"
+        return text, "modal_passive" if kind != "pronoun" else "modal_passive_pronoun"
+    if copula and not (verb.i > 0 and (doc[verb.i - 1].tag_ == "MD" or doc[verb.i - 1].lower_ == "to" or
+                                        doc[verb.i - 1].pos_ == "ADV")):
+        return None  # the modal belongs to another clause ("... were too centralised and suggested that ... could")
+    if copula:
+        if not subject or kind == "generic":
+            if len(after) and after[0].pos_ in ("ADJ", "VERB") and after[0].tag_ != "VBG":
+                return f"{'do not ' if neg else ''}be {after_text}", "modal_copula"
+            return None
+        if kind == "pronoun":
+            return None
+        return f"make {lower_first(subject)} {'not ' if neg else ''}{after_text}", "modal_copula"
+    vp = f"{verb.lemma_.lower()} {after_text}" if not verb.text.isupper() else f"{verb.text} {after_text}"
+    if kind == "generic":
+        return f"{'do not ' if neg else ''}{vp}", "modal_generic"
+    if kind == "pronoun" and subject.lower() in ("it", "this", "that"):
+        return None  # "This should respond to ...": the draft would hang on a word with no noun
+    if kind == "actor" and verb.lemma_.lower() not in STATE_VERBS:
+        ask = "require" if strong else "ask"
+        return f"{ask} {lower_first(subject)} {'not ' if neg else ''}to {vp}", "modal_actor"
+    # a thing or an unresolved pronoun as the subject: "Ensure <subject> <verb>s ..."
+    plural = subj_tok.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subj_tok.children) or \
+        subj_tok.lower_ in ("those", "these", "they", "people")
+    lemma = verb.lemma_.lower()
+    finite = (f"does not {lemma}" if not plural else f"do not {lemma}") if neg else \
+        (lemma if plural else conjugate3(lemma))
+    return f"ensure {lower_first(subject)} {finite} {after_text}", "modal_thing"
+
+
+def _need_object(doc) -> tuple[str, str] | None:
+    """'Organisations need structures and support to help each other' -> 'Provide organisations with ...'."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.lemma_ not in ("need", "require", "want", "lack") or root.tag_ not in ("VBP", "VBZ", "VB"):
+        return None
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    obj = next((c for c in root.children if c.dep_ == "dobj"), None)
+    if subj is None or obj is None or subj.left_edge.i != 0 or any(c.dep_ == "neg" for c in root.children):
+        return None
+    _, end = subtree_right(root, doc)
+    what = doc[obj.left_edge.i: end].text
+    who = doc[subj.left_edge.i: subj.right_edge.i + 1].text
+    if who.lower() in GENERIC_SUBJECTS - {"organisations", "organizations", "groups", "communities"}:
+        return f"provide {what}", "need"
+    if who.lower() in PRONOUN_SUBJECTS:
+        return None
+    return f"provide {lower_first(who)} with {what}", "need"
+
+
+def _question(clause: str) -> tuple[str, str] | None:
+    body = clause.rstrip("?").strip()
+    # "Can you give some examples ...?" asks the reader for information, not for a change
+    if re.match(r"^(can|could|would|will)\s+you\s+(please\s+)?(give|tell|describe|explain|list|say|share|provide)\b",
+                body, re.I):
+        return None
+    m = re.match(r"^(why\s+(is|are)\s+there\s+no|why\s+(isn'?t|aren'?t)\s+there\s+(an?\s+|any\s+)?)\s*(?P<what>.+)$", body, re.I)
+    if m:
+        return np_wish(m.group("what"))
+    m = re.match(r"^(why\s+(can'?t|cant|don'?t|dont|doesn'?t|doesnt|won'?t|wont)|can|could|would|will)\s+"
+                 r"(?P<actor>(the\s+)?[\w'’ ]{2,40}?)\s+(?P<vp>\w.+)$", body, re.I)
+    if m and m.group("actor").lower() not in ("we", "you", "they", "i", "it", "there", "this") and \
+            is_actor(T.parse(m.group("actor"))) and T.is_verb_lemma(m.group("vp").split(" ")[0]):
+        return f"ask {lower_first(m.group('actor'))} to {m.group('vp')}", "question"
+    if not has_main_finite_verb(T.parse(body)) and not re.match(r"^(what|who|how|why|when|where|which)\b", body, re.I):
+        wish = np_wish(body)  # "Free swimming for over 65s at the leisure centre?"
+        if wish:
+            return wish[0], "question"
+    m = re.match(r"^(why\s+not|why\s+don'?t\s+(we|they|you)|can'?t\s+(we|they|you)|could\s+(we|they)|"
+                 r"can\s+(we|they)|should\s+(we|they|you)|shall\s+we|how\s+about)\s+(?P<rest>.+)$", body, re.I)
+    if m:
+        rest = m.group("rest")
+        if re.match(r"^(have|get)\s+", rest, re.I) and not T.parse(rest)[1:2].text.lower() in ("to",):
+            return np_wish(re.sub(r"^(have|get)\s+", "", rest, flags=re.I))
+        if re.match(r"^\w+ing\b", rest):
+            return imperative(rest)
+        return rest, "question"
+    m = re.match(r"^(could|can|should|would|might)\s+(?P<rest>.+)$", body, re.I)
+    if m:
+        doc = T.parse(body)
+        out = _modal(doc)
+        if out and out[1].startswith("modal_passive"):
+            return out[0], "question"
+    return None
+
+
+def _cut_splice(clause: str) -> str:
+    """Drop a comma splice: ", people get passed from pillar to post" (a new subject and finite verb), and an
+    aside after a comma (", like they have in the town centre", ", because ...")."""
+    m = re.search(r",\s+(like|as|because|since|although|though|whilst|while|especially|particularly)\s", clause, re.I)
+    if m and len(words(clause[: m.start()])) >= 2:
+        clause = clause[: m.start()]
+    doc = T.parse(clause)
+    for t in doc:
+        if t.text != "," or t.i < 3:
+            continue
+        for v in doc[t.i + 1:]:
+            if v.tag_ in ("VBZ", "VBP", "VBD", "MD") and any(
+                    c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i == t.i + 1 for c in v.head.children if True) | \
+                    any(c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i == t.i + 1 for c in v.children):
+                return doc[: t.i].text
+    return clause
+
+
+IMPORTANT_TO_RE = re.compile(r"^it\s+(is|was|would\s+be)\s+(also\s+)?(felt\s+|seen\s+as\s+|considered\s+|thought\s+)?"
+                             r"(very\s+|really\s+)?(important|essential|vital|crucial|key|necessary|imperative)"
+                             r"(\s*,[^,]{1,60},)?\s+(for\s+[\w ]{1,40}\s+)?to\s+(?P<vp>\w.+)$", re.I)
+IMPORTANT_THAT_RE = re.compile(r"^it\s+(is|was|would\s+be)\s+(also\s+)?(felt\s+|seen\s+as\s+|considered\s+)?(very\s+|really\s+)?"
+                               r"(important|essential|vital|crucial|key|necessary|imperative)\s+that\s+(?P<clause>.+)$", re.I)
+CHALLENGE_RE = re.compile(r"^(?P<what>.+?)\s+(is|was|are|were|has\s+been|have\s+been)\s+(also\s+)?(seen\s+as\s+|highlighted\s+as\s+|"
+                          r"cited\s+as\s+|reported\s+as\s+|identified\s+as\s+|raised\s+as\s+)?(an?\s+|the\s+)?"
+                          r"(key\s+|major\s+|big\s+|real\s+|significant\s+|particular\s+)?"
+                          r"(challenge|concern|barrier|problem|issue|difficulty|worry)\b", re.I)
+RISE_RE = re.compile(r"\b(a|the)\s+(rise|increase|growth|spike)\s+in\s+(?P<what>[\w ,'’-]{3,80})", re.I)
+
+
+def shape_challenge(clause: str) -> tuple[str, str] | None:
+    """A stated challenge as the action that meets it ("X was seen as a challenge" -> "Address X";
+    "a rise in reported hate crime" -> "Tackle the rise in reported hate crime"). Used only for
+    statements under a heading about challenges, barriers or concerns."""
+    clause = prepare(clause)
+    m = CHALLENGE_RE.match(clause)
+    if m and not has_main_finite_verb(T.parse(m.group("what"))):
+        what = m.group("what")
+        out = imperative(what)
+        if out:
+            return out[0], "challenge"
+        return f"address {lower_first(what)}", "challenge"
+    m = RISE_RE.search(clause)
+    if m:
+        what = re.split(r"\s+(in the last|over the|since|compared|between)\b", m.group("what"))[0]
+        return f"tackle the {m.group(2).lower()} in {what.strip(' ,')}", "challenge"
+    return None
+
+
+def shape_clause(clause: str) -> tuple[str, str] | None:
+    """(draft, rule) for one prepared clause, or None when no rule recognises it."""
+    if not clause:
+        return None
+    if re.match(r"^(someone|somebody|somewhere|something)\b", clause, re.I):
+        return np_wish(_cut_splice(clause))  # "Somewhere for teenagers to go on Friday nights"
+    if re.match(r"^(why|can|could|would|will|shall)\b", clause, re.I) and not clause.rstrip().endswith("?"):
+        out = _question(clause + "?")  # a question typed without its mark
+        if out:
+            return out
+    m = IMPORTANT_TO_RE.match(clause)
+    if m:
+        out = imperative(m.group("vp"))
+        if out:
+            return out[0], "valued"
+    m = IMPORTANT_THAT_RE.match(clause)
+    if m:
+        inner = shape_clause(m.group("clause"))
+        if inner:
+            return inner
+        doc_c = T.parse(m.group("clause"))
+        if has_main_finite_verb(doc_c) and doc_c[0].pos_ in ("NOUN", "PROPN", "DET", "ADJ"):
+            return f"ensure {lower_first(m.group('clause'), doc_c)}", "valued"
+    if not clause.rstrip().endswith("?"):
+        clause = _cut_splice(clause)
+    if re.match(r"^(more|better|improved|greater|increased|longer[- ]term|fewer|less)\b", clause, re.I) and \
+            not re.search(r"\b(should|must|need|needs|has to|have to)\b", clause, re.I):
+        return np_wish(clause)
+    if clause.rstrip().endswith("?"):
+        return _question(clause)
+    m = THERE_BE_RE.match(clause)
+    if m:
+        return np_wish(m.group("rest"))
+    m = NEED_TO_RE.match(clause)
+    if m and re.match(r"^be\b", m.group("rest"), re.I):
+        return None  # "need to be resourced properly": the thing is missing
+    if m:
+        out = imperative(m.group("rest"))
+        if out:
+            return out[0], "need_to"
+        rest = m.group("rest")
+        if re.match(r"^be\s+", rest):
+            return None
+    m = NEED_FOR_RE.match(clause)
+    if m and not re.match(r"^to\b", m.group("rest")):
+        rest = m.group("rest")
+        out = imperative(rest)
+        if out and not re.match(r"^(support|training|funding|help|advice|work)\b", rest, re.I):
+            return out[0], "need"
+        wish = np_wish(rest)
+        if wish:
+            return wish[0], "need"
+    m = re.search(r"\bthere\s+(is|was|remains)\s+(an?\s+|the\s+)?(\w+\s+)?need\s+to\s+(?P<rest>(?!be\b)\w.+)$", clause, re.I)
+    if m:
+        out = imperative(m.group("rest"))
+        if out:
+            return out[0], "need_to"
+    m = re.search(r"\b(there\s+(is|was|remains)\s+(an?\s+|the\s+)?(\w+\s+)?need\s+for|there\s+needs?\s+to\s+be)\s+"
+                  r"(?P<rest>\w.+)$", clause, re.I)
+    if m:
+        wish = np_wish(m.group("rest"))
+        if wish:
+            return wish[0], "need"
+    m = re.match(r"^(?P<who>.{0,60}?)\b(asked|called|pressed|argued|wished)\s+for\s+(?P<rest>\w.+)$", clause, re.I)
+    if m and not re.search(r"\b(not|never)\b", m.group("who"), re.I):
+        wish = np_wish(m.group("rest"))
+        if wish:
+            return wish[0], "request"
+    m = re.match(r"^(?P<who>.{0,60}?)\b(asked|wanted|want|wants|would\s+like)\s+to\s+be\s+(?P<vbn>\w+)\s+(?P<rest>.+)$",
+                 clause, re.I)
+    if m:
+        who = re.sub(r"^(a\s+number\s+of|some|many|several|most|a\s+few|other)\s+", "", m.group("who").strip(), flags=re.I)
+        who = re.sub(r"\s+(simply|also|really|just)$", "", who, flags=re.I)
+        doc_v = T.parse(f"It was {m.group('vbn')}")
+        lemma = doc_v[-1].lemma_ if len(doc_v) else m.group("vbn")
+        if who and T.is_verb_lemma(lemma):
+            return f"{lemma} {lower_first(who)} {m.group('rest')}", "request"
+    m = re.search(r"(^|,\s*)(we\s+|they\s+)?(really\s+|also\s+)?(need|needs|have|has)\s+to\s+(?P<rest>(?!be\b)\w.+)$",
+                  clause, re.I)
+    if m and m.start() > 0:  # "Competing for small pots, need to work together": topic, then the ask
+        out = imperative(m.group("rest"))
+        if out:
+            return out[0], "need_to"
+    out = imperative(clause)
+    if out:
+        return out
+    if re.match(r"^(a|an)\s", clause, re.I):
+        out = np_wish(clause)  # "A named PCSO for Kingsmead who we actually see": the parser misreads these
+        if out:
+            return out
+    m = re.search(r"(^|,\s*|\s)please\s+(?P<rest>\w.+)$", clause, re.I)
+    if m:  # "Lunch club is brilliant, please keep funding it"
+        out = imperative(m.group("rest"))
+        if out:
+            return out[0], "imperative"
+    m = TO_INF_RE.match(clause)
+    if m:
+        doc0 = T.parse(clause)
+        if len(doc0) > 1 and doc0[1].dep_ == "ROOT":
+            out = imperative(m.group("rest"))
+            if out:
+                return out[0], "infinitive"
+    m = LACK_RE.match(clause)
+    if m:
+        kind = m.group("kind").lower()
+        rest = m.group("rest")
+        if kind.startswith("nowhere"):
+            return f"provide somewhere for {rest}", "lack"
+        if kind in ("not enough", "too few", "too little", "little", "few", "limited", "insufficient", "poor"):
+            wish = np_wish(f"more {rest}") if kind != "poor" else np_wish(f"better {rest}")
+        else:
+            wish = np_wish(rest)
+        if wish:
+            return wish[0], "lack"
+    doc = T.parse(clause)
+    out = _modal(doc)
+    if out:
+        return out
+    out = _need_object(doc)
+    if out:
+        return out
+    # the ask may sit in a coordinated clause: "White privilege exists and privilege needs to be shared"
+    for tok in doc:
+        if tok.dep_ == "conj" and tok.head.dep_ == "ROOT" and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            sub = doc[tok.left_edge.i: tok.right_edge.i + 1].text
+            out = _modal(T.parse(sub))
+            if out:
+                return out
+    m = re.match(r"^(?P<what>[\w ,'’-]{3,80}?)\s+(required|needed)\s+(?P<rest>(to|for)\b.+)$", clause, re.I)
+    if m and not has_main_finite_verb(T.parse(m.group("what"))):
+        wish = np_wish(m.group("what"))
+        if wish:
+            return f"{wish[0]} {m.group('rest')}", "valued"
+    m = VALUED_RE.match(clause)
+    if m and re.search(r"\b(below|above|overleaf|as follows|in this (report|paper|section))\W*$", clause, re.I):
+        m = None  # "The functions ... are proposed below": the report's own signposting
+    if m and not re.search(r"\b(which|that)$", m.group("what"), re.I) and len(words(m.group("what"))) >= 2 and \
+            not has_main_finite_verb(T.parse(m.group("what"))):
+        what = re.sub(r"^(the\s+)?(existence|provision|creation|development|introduction|availability)\s+of\s+", "",
+                      m.group("what"), flags=re.I)
+        out = imperative(what)
+        if out:
+            return out[0], "valued"
+        head = np_head(T.parse(what))
+        if head is not None and head.lemma_.lower() in ("relationship", "partnership", "engagement", "role",
+                                                        "approach", "work", "working", "dialogue", "link"):
+            return f"prioritise {lower_first(what)}", "valued"
+        wish = np_wish(what)
+        return (wish[0], "valued") if wish else None
+    # "<Actor> to <verb> ..." in report style
+    m = re.match(r"^(?P<actor>[\w'’ ]{3,60}?)\s+to\s+(?P<vp>[a-z]+\b.*)$", clause)
+    if m and clause[:1].isupper() and not m.group("vp").startswith("be ") and \
+            T.is_verb_lemma(m.group("vp").split(" ")[0]) and noun_phrase_only(T.parse(m.group("actor"))) and \
+            is_actor(T.parse(m.group("actor"))) and not re.search(r"\b(which|who|that|holding|to)\b", m.group("actor"), re.I):
+        return f"ask {lower_first(m.group('actor'))} to {m.group('vp')}", "actor_to"
+    if noun_phrase_only(doc) and len(words(clause)) >= 2:
+        out = _participle_np(doc)
+        if out:
+            return out
+        return np_wish(clause)
+    out = _resolution(doc)
+    if out:
+        return out
+    return None
+
+
+def _resolution(doc) -> tuple[str, str] | None:
+    """A resolution in the present tense with a named actor ("The Steering Group approves the Objectives ...")
+    reads as an ask of that actor. Only reached for statements already judged to be proposals."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.tag_ not in ("VBZ", "VBP") or root.lemma_ in STATE_VERBS | {"need", "think", "seem"}:
+        return None
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if root.lemma_ in ("want", "wish", "hope", "like") and subj is not None and subj.left_edge.i == 0:
+        # "BME organisations want to be able to access ..." -> "Enable BME organisations to access ..."
+        m = re.search(r"\b(want|wants|wish|wishes|hope|hopes|would like)\s+to\s+(be\s+able\s+to\s+)?(?P<vp>\w.+)$",
+                      doc.text, re.I)
+        if m and T.is_verb_lemma(m.group("vp").split(" ")[0]) and not m.group("vp").startswith("be "):
+            who = doc[subj.left_edge.i: subj.right_edge.i + 1].text
+            return f"enable {lower_first(who)} to {m.group('vp')}", "resolution"
+        return None
+    if subj is None or subj.left_edge.i != 0 and doc[0].pos_ != "DET":
+        return None
+    if not (subj.lemma_.lower() in ACTOR_HEADS or subj.ent_type_ in ("ORG", "GPE")):
+        return None
+    if any(c.dep_ in ("aux", "neg") for c in root.children):
+        return None
+    _, end = subtree_right(root, doc)
+    subject = doc[subj.left_edge.i: subj.right_edge.i + 1].text
+    return f"ask {lower_first(subject)} to {root.lemma_.lower()} {doc[root.i + 1: end].text}", "resolution"
+
+
+# ------------------------------------------------------------------ pronouns

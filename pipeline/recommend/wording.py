@@ -1,0 +1,214 @@
+"""Wording: shape one proposing statement into a short imperative recommendation.
+
+`shape(text, context, vocabulary) -> Draft` picks the proposing clause (sentences, split at dashes,
+semicolons and ingest joins; reported speech, discourse markers and topic prefixes stripped), rewrites it
+with the first rule of `rules.shape_clause` that fits, resolves third-person pronouns from the context
+(the statement's earlier clauses, its parent bullet, the statement before it, its section), repairs
+apostrophe-less contractions and one-letter typos (recorded in `Draft.edits`), flags words it cannot
+repair, and cuts the draft to at most `style.MAX_WORDS` words at a clause boundary. When no rule fits,
+the result breaks a grammar rule of the style check, or a pronoun keeps no noun, the draft is the
+source's own words flagged "check wording"; it never starts "Work towards".
+
+Examples (each is a test in tests/recommend/test_wording.py):
+  "Re-open a youth space in the town centre"           -> kept (imperative)
+  "The council should set up a rent deposit scheme"    -> "Ask the council to set up a rent deposit scheme"
+  "Landlords need to fix damp and mould"               -> "Require landlords to fix damp and mould"
+  "there should be more youth workers"                 -> "Provide more youth workers"
+  "More one bed homes for young people"                -> "Provide more one bed homes for young people"
+  "no testing kits in other languages"                 -> "Provide testing kits in other languages"
+  "Could empty shops be turned into homes?"            -> "Turn empty shops into homes"
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from .. import text as T
+from ..records import CHECK_WORDING
+from .phrases import ACTOR_HEADS, SUBORDINATOR_RE, cap, clauses, lower_first, norm, prepare, trim
+from .rules import shape_challenge, shape_clause
+from .style import style_problems, words
+
+CHECK_SPELLING = "check spelling"
+
+@dataclass(frozen=True)
+class Draft:
+    """One shaped recommendation. `flags`: marks for the facilitator ("check wording", "check spelling: X");
+    `edits`: silent repairs made to the source words (typos, contractions); `rule`: the rewriting rule used."""
+
+    text: str
+    rule: str
+    source: str
+    flags: tuple[str, ...] = ()
+    edits: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def clean(self) -> bool:
+        return not self.flags and not self.problems
+
+
+@dataclass
+class _State:
+    edits: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ small text helpers
+def _fix_typos(text: str, vocabulary: set[str], state: _State) -> str:
+    def contraction(m):
+        w = m.group(0)
+        fixed = T.CONTRACTIONS.get(w.lower())
+        if fixed is None or (w.lower() == "im" and w != "im"):
+            return w
+        state.edits.append(f"{w} → {fixed}")
+        return fixed
+
+    text = re.sub(r"\b[A-Za-z]+\b", contraction, text)
+
+    def spelling(m):
+        w = m.group(0)
+        if not w.islower() or len(w) < 4 or w in vocabulary or T.known_word(w):
+            return w
+        suggestion = T.spelling_suggestion(w)
+        if suggestion:
+            state.edits.append(f"{w} → {suggestion}")
+            return suggestion
+        state.flags.append(f"{CHECK_SPELLING}: {w}")
+        return w
+
+    return re.sub(r"\b[A-Za-z]+\b", spelling, text)
+
+
+def _resolve_pronouns(text: str, context: Sequence[str], state: _State) -> str:
+    """Replace third-person pronouns that have no noun before them in the draft with the nearest fitting
+    noun phrase from `context` (nearest first). Unresolved ones are flagged."""
+    from .style import THIRD_PERSON
+    for _ in range(3):
+        doc = T.parse(text)
+        target = None
+        for tok in doc:
+            low = tok.lower_
+            if low not in THIRD_PERSON and not (low in ("this", "these") and tok.pos_ == "PRON"):
+                continue
+            if low == "it" and any(c.lemma_ == "be" for c in tok.head.children) and tok.dep_ in ("nsubj", "expl"):
+                continue
+            plural = low in ("they", "them", "their", "theirs", "themselves", "these")
+            before = [t for t in doc[: tok.i] if t.pos_ in ("NOUN", "PROPN")]
+            if any((t.tag_ in ("NNS", "NNPS") or t.lemma_ in ("people", "staff", "community")) == plural for t in before):
+                continue
+            target = (tok, plural)
+            break
+        if target is None:
+            return text
+        tok, plural = target
+        ante = _antecedent(context, plural, actor=tok.lower_ in ("their", "its", "they", "them"), pronoun=tok.text)
+        if ante is None:
+            state.flags.append(f"{CHECK_WORDING}: '{tok.text}' has no noun")
+            return text
+        low = tok.lower_
+        if low in ("their", "its"):
+            poss = ante + ("'" if ante.endswith("s") else "'s")
+            repl = poss
+        elif low in ("them", "it", "they", "itself", "themselves", "this", "these"):
+            repl = ante
+        else:
+            state.flags.append(f"{CHECK_WORDING}: '{tok.text}' has no noun")
+            return text
+        state.edits.append(f"{tok.text} → {repl}")
+        text = text[: tok.idx] + repl + text[tok.idx + len(tok.text):]
+    return text
+
+
+def _antecedent(context: Sequence[str], plural: bool, actor: bool = False, pronoun: str = "") -> str | None:
+    """The noun phrase a pronoun stands for: in the nearest context text (cut before the pronoun when the
+    text contains it), the nearest noun phrase of the right number that is not inside an "of" phrase,
+    with its own modifiers (at most 8 words); for "their/its/they/them" only actors (people,
+    organisations), since those pronouns in an action nearly always point at who acts."""
+    for ctx in context:
+        if not ctx:
+            continue
+        if pronoun:
+            m = re.search(rf"\b{re.escape(pronoun)}\b", ctx, re.I)
+            if m:
+                ctx = ctx[: m.start()]
+        doc = T.parse(ctx[:600])
+        chunks = [c for c in doc.noun_chunks if c.root.pos_ in ("NOUN", "PROPN")
+                  and (c.root.tag_ in ("NNS", "NNPS") or c.root.lemma_ in ("people", "community")) == plural
+                  and not (c.root.dep_ == "pobj" and c.root.head.lower_ == "of")
+                  and (not actor or c.root.lemma_.lower() in ACTOR_HEADS | {"people", "community", "group"}
+                       or c.root.ent_type_ in ("ORG", "NORP", "GPE"))]
+        # a subject is the likeliest antecedent, then the nearest phrase
+        for c in sorted(chunks, key=lambda c: (c.root.dep_ not in ("nsubj", "nsubjpass"), -c.start)):
+            sub = doc[c.start: c.root.right_edge.i + 1]
+            span = sub if len(sub) <= 8 and not any(t.pos_ in ("VERB", "AUX", "PUNCT") for t in sub) else c
+            toks = [t for t in span if t.pos_ != "PRON" and not (t.i == span.start and t.dep_ == "det" and actor)]
+            if toks and len(toks) <= 8:
+                return lower_first(" ".join(t.text for t in toks))
+    return None
+
+
+# ------------------------------------------------------------------ entry point
+def shape_challenge_draft(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()) -> Draft | None:
+    """Draft from a stated challenge (see shape_challenge), or None."""
+    vocab = set(vocabulary)
+    for clause in clauses(norm(text)):
+        out = shape_challenge(clause)
+        if out:
+            state = _State()
+            draft = cap(trim(_fix_typos(_resolve_pronouns(trim(norm(out[0])), [clause, *context], state), vocab, state)))
+            problems = style_problems(draft, vocab)
+            if problems or state.flags:
+                return None
+            return Draft(draft, out[1], norm(text), (), tuple(state.edits), ())
+    return None
+
+
+def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()) -> Draft:
+    """One statement -> one Draft. `context`: texts that may hold the noun a pronoun stands for, nearest
+    first (the statement's parent bullet, the statement before it, its section heading). `vocabulary`:
+    lower-case words used in the notes, which are never treated as typos."""
+    vocab = set(vocabulary)
+    state = _State()
+    source = norm(text)
+    parts = [c for c in (prepare(c) for c in clauses(source)) if c]
+    result, rule, used = None, "own_words", parts[0] if parts else source
+    for i, clause in enumerate(parts):
+        out = shape_clause(clause)
+        if out is None and not clause.rstrip().endswith("?"):
+            # a comma splice ("Better joined up working ..., people get passed from pillar to post") or a
+            # purpose clause ("... drop in at the youth space so young people don't have to wait"): the ask
+            # is often the part before the first comma or subordinator
+            for head in (clause.split(",", 1)[0], SUBORDINATOR_RE.split(clause, 1)[0]):
+                if head != clause and len(words(head)) >= 3:
+                    out = shape_clause(head)
+                    if out:
+                        out = (out[0] + clause[len(head):], out[1]) if SUBORDINATOR_RE.match(clause[len(head):]) else out
+                        clause = head
+                        break
+        if out:
+            result, rule, used = out[0], out[1], clause
+            context = list(parts[:i][::-1]) + [clause] + list(context)
+            break
+    if result is None:
+        return _own_words(used, source, vocab, state)
+    draft = re.sub(r"\b(\w+) drop in\b", lambda m: f"{m.group(1)} drop-in" if m.group(1).lower() not in
+                   ("to", "and", "or", "can", "could", "will", "please") else m.group(0), norm(result))
+    draft = trim(draft)
+    draft = _resolve_pronouns(draft, context, state)
+    draft = _fix_typos(draft, vocab, state)
+    draft = cap(trim(draft))
+    problems = style_problems(draft, vocab)
+    grammar = {"bare_be", "agreement", "clause_as_object", "not_imperative", "work_towards", "too_short"}
+    if grammar & set(problems) or any(f.startswith(CHECK_WORDING) for f in state.flags):
+        return _own_words(used, source, vocab, _State(), tried=(rule, tuple(problems)))
+    return Draft(draft, rule, source, tuple(dict.fromkeys(state.flags)), tuple(state.edits), tuple(problems))
+
+
+def _own_words(clause: str, source: str, vocab: set[str], state: _State, tried=None) -> Draft:
+    draft = cap(trim(_fix_typos(clause, vocab, state)))
+    problems = style_problems(draft, vocab)
+    flags = [CHECK_WORDING] + state.flags
+    return Draft(draft, "own_words" if tried is None else f"own_words<{tried[0]}:{','.join(tried[1])}>", source,
+                 tuple(dict.fromkeys(flags)), tuple(state.edits), tuple(problems))
