@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,8 @@ REQUIRED_CODE_KEYS = ("id", "label", "description")
 LIST_KEYS = {"include", "exclude", "examples", "counter_examples", "keywords"}
 # 'none' and 'uncoded' stand for "no code" in gold files and outputs, so no code may take them
 RESERVED_IDS = {"none", "uncoded"}
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+# letters of any script, digits, '_', '-', '.': "éducation", "交通" and "dept.of.health" are ids
+ID_RE = re.compile(r"^[^\W_][\w.\-]*$")
 COLOR_RE = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
 # every field a code can carry, in the order `show` and `diff` list them
 CODE_FIELDS = ("label", "description", "heading", "parent", "codable", "color", "threshold", "include",
@@ -36,6 +38,15 @@ CODE_FIELDS = ("label", "description", "heading", "parent", "codable", "color", 
 SENTENCE_RE = re.compile(r"(?<=[.!?;:])\s+")
 
 DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "codebooks" / "vcfse-action-plan.yaml"
+
+
+def code_id(label: str) -> str:
+    """A code id made from a label, keeping its letters (any script, NFC): lower-case, and every run of
+    other characters (spaces, '/', '.', apostrophes) one '-'. "Éducation" -> "éducation", "交通" -> "交通",
+    "Dept. of Health" -> "dept-of-health", "Housing/rent arrears" -> "housing-rent-arrears"; "code" when
+    nothing is left."""
+    s = unicodedata.normalize("NFC", label).casefold()
+    return re.sub(r"[\W_]+", "-", s).strip("-") or "code"
 
 
 @dataclass
@@ -229,7 +240,8 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     if codes_node is None:
         raise InputError(path, "codebook has no 'codes' list", field="codes")
     if not isinstance(codes_node, yaml.SequenceNode) or not codes_node.value:
-        raise InputError(path, "'codes' must be a non-empty list", _line(codes_node), "codes")
+        raise InputError(path, "the codebook has no codes: 'codes' must list at least one code with id, label and "
+                               "description", _line(codes_node), "codes")
 
     codes = [_parse_code(path, n) for n in codes_node.value]
     first_line: dict[str, int] = {}
@@ -238,6 +250,14 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
             raise InputError(path, f"duplicate code id '{code.id}' (first at line {first_line[code.id]})",
                              code.line, "id")
         first_line[code.id] = code.line or 0
+    labels: dict[str, Code] = {}
+    for code in codes:
+        key = unicodedata.normalize("NFC", code.label).strip().casefold()
+        if key in labels:
+            raise InputError(path, f"duplicate label '{code.label}': codes '{labels[key].id}' (line {labels[key].line}) "
+                                   f"and '{code.id}' have the same label; a gold file naming it could mean either",
+                             code.line, "label")
+        labels[key] = code
     for code in codes:
         if code.parent is not None and code.parent not in first_line:
             raise InputError(path, f"code '{code.id}' names parent '{code.parent}', which is not a code",

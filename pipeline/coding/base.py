@@ -33,6 +33,7 @@ class CodeScores:
     scores: np.ndarray  # (n_statements, n_codes)
     similarity: np.ndarray | None = None  # zero-shot similarity, when `scores` are learned probabilities
     none: np.ndarray | None = None  # probability of "no code", when the coder learned it
+    uncoded: np.ndarray | None = None  # (n_statements,) bool: far from every code or a non-answer (CorpusCoder)
 
 
 @dataclass(frozen=True)

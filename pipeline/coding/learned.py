@@ -240,6 +240,11 @@ class ExampleCoder(Coder):
         none = probs[:, k] if probs.shape[1] > k else None
         return probs[:, :k], zero.scores, none
 
+    @property
+    def per_statement(self) -> bool:
+        """Scores depend on the statement alone unless the prior adapts to the batch (engines.per_statement)."""
+        return self.prior != "adapt"
+
     def score(self, texts: Sequence[str], vectors: np.ndarray) -> CodeScores:
         probs, sim, none = self._posterior(self.model_, self.zero_shot_, texts, vectors)
         return CodeScores([c.id for c in self.codes_], probs.astype(np.float32), similarity=sim, none=none)

@@ -1,6 +1,8 @@
-"""Zero-shot coding: statements matched to a codebook's descriptions and examples, nothing learned.
+"""Zero-shot coding: statements matched to a codebook's words.
 
-`CodebookCoder` compares each statement with every code's description and its examples (the nearest
+`CorpusCoder` (the default, issue 10) codes a batch of statements as a corpus: centred sentence vectors,
+character n-grams and self-training on the batch's confident statements; it abstains only where no code
+fits. `CodebookCoder` (the coder before issue 10, kept inside the learned coder) compares each statement with every code's description and its examples (the nearest
 example counts; a code without examples uses its label, description sentences and include notes), and
 adds a small bonus when one of the code's keywords appears. A statement takes every code that clears
 its threshold and stands close to the best one; one that no code fits is uncoded, and still reports its
@@ -8,13 +10,17 @@ nearest code and score.
 """
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Sequence
 
 import numpy as np
 
 from .. import text as T
 from ..codebook import Code, Codebook
-from ..defaults import CODE_MARGIN, CODE_THRESHOLD, DESCRIPTION_WEIGHT, KEYWORD_WEIGHT
+from ..defaults import (CODE_MARGIN, CODE_THRESHOLD, CORPUS_CONFIDENT_SHARE, CORPUS_FAR_MADS, CORPUS_LEXICAL_WEIGHT,
+                        CORPUS_LOGISTIC_C, CORPUS_NGRAMS, CORPUS_NULL_SHARE, CORPUS_SELF_TRAINING_WEIGHT, CORPUS_SHOTS_WEIGHT,
+                        DESCRIPTION_WEIGHT, KEYWORD_WEIGHT)
 from ..records import CodeAssignment
 from .base import Assignment, Coder, CodeScores, LabelledItem
 
@@ -42,6 +48,8 @@ class CodebookCoder(Coder):
     Parameters are plain settings, as in scikit-learn; `fit` computes the
     code prototypes and keeps nothing else.
     """
+
+    per_statement = True  # a statement's scores depend on it alone: engines may score partitions apart
 
     def __init__(self, embedder, threshold: float = CODE_THRESHOLD, margin: float = CODE_MARGIN,
                  keyword_weight: float = KEYWORD_WEIGHT, description_weight: float = DESCRIPTION_WEIGHT):
@@ -87,4 +95,211 @@ class CodebookCoder(Coder):
             assigned = [CodeAssignment(scores.codes[j], round(float(row[j]), 4)) for j in order
                         if row[j] >= limits[j] and row[j] >= best - self.margin]
             out.append((assigned, nearest))
+        return out
+
+
+# --------------------------------------------------------------------------- corpus-aware zero-shot (issue 10)
+SENTENCE_RE = re.compile(r"(?<=[.!?;:])\s+")
+
+
+def code_views(code: Code) -> list[str]:
+    """The texts that stand for a code in the sentence-vector space: its label, "label: description",
+    each description sentence (when there are several), its include lines and its examples."""
+    out = [code.label]
+    description = (code.description or "").strip()
+    if description and description != code.label:
+        out.append(f"{code.label}: {description}")
+        sentences = [s for s in SENTENCE_RE.split(description) if len(s.split()) >= 3]
+        if len(sentences) > 1:
+            out += sentences
+    out += list(code.include) + list(code.examples)
+    return list(dict.fromkeys(t.strip() for t in out if t.strip()))
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.where(norms == 0, 1.0, norms)
+
+
+def _standardise(m: np.ndarray) -> np.ndarray:
+    sd = float(m.std()) if m.size else 0.0
+    return (m - m.mean()) / sd if sd > 0 else m - (m.mean() if m.size else 0.0)
+
+
+def _canonical(texts: Sequence[str]) -> list[int]:
+    """Indices of `texts` in an order that does not depend on the input order (text hash, then position
+    among equal texts, which are interchangeable)."""
+    return sorted(range(len(texts)), key=lambda i: (hashlib.sha256(texts[i].encode("utf-8")).hexdigest(), i))
+
+
+def _log_proba(model, x: np.ndarray, k: int) -> np.ndarray:
+    out = np.full((len(x), k), -30.0)
+    out[:, model.classes_] = np.log(np.clip(model.predict_proba(x), 1e-12, None))
+    return out
+
+
+class CorpusCoder(Coder):
+    """The default coder: zero-shot from the codebook's words, adapted to the corpus being coded.
+
+    `fit(codebook, train)` embeds each code's views (`code_views`); `train` (a person's labelled
+    statements, optional) makes it a few-shot coder. `score(texts, vectors)` codes the batch as a corpus:
+
+    1. dense: statement and code vectors centred on the corpus mean (removing what every statement
+       shares), a code scored by its closest view;
+    2. lexical: character 3-5-gram TF-IDF fitted on corpus and codebook, cosine to all of a code's text
+       (label, description, include lines, examples, keywords);
+    3. both standardised and added (`lexical_weight`);
+    4. examples, when given: a logistic regression on them, weighted by examples per code (`shots_weight`);
+    5. self-training: the more confident half of the statements given each code (by margin) plus the code
+       centroids and the examples train a logistic regression on the corpus, added with
+       max(`self_training_weight`, examples per code).
+    A statement is uncoded when it is far from every code: below the codebook's inter-code similarity and a
+    low outlier of the corpus (`far_mads`); or, against its best code, below `null_share` of what an empty
+    statement scores (no evidence for it at all); or below a code's own `threshold`. Non-answers are coded
+    like any statement but are left out of the corpus statistics. One code per statement; its score, and the
+    nearest code's, is the cosine similarity to the code's closest view. Deterministic, and independent of
+    the order of the statements. `centring`: "corpus" (default: statements and code texts centred on the
+    corpus mean), "codebook" (code texts on their own mean) or "none"; measured alternatives, kept for
+    experiments.
+    Measured against the nearest-description baseline in benchmarks/coding_zero_shot.py.
+    """
+
+    def __init__(self, embedder, lexical_weight: float = CORPUS_LEXICAL_WEIGHT,
+                 self_training_weight: float = CORPUS_SELF_TRAINING_WEIGHT,
+                 confident_share: float = CORPUS_CONFIDENT_SHARE, C: float = CORPUS_LOGISTIC_C,
+                 far_mads: float = CORPUS_FAR_MADS, shots_weight: float = CORPUS_SHOTS_WEIGHT,
+                 null_share: float = CORPUS_NULL_SHARE, centring: str = "corpus", threshold: float = CODE_THRESHOLD):
+        self.embedder = embedder
+        self.lexical_weight = lexical_weight
+        self.self_training_weight = self_training_weight
+        self.confident_share = confident_share
+        self.C = C
+        self.far_mads = far_mads
+        self.shots_weight = shots_weight
+        self.null_share = null_share
+        self.centring = centring
+        self.threshold = threshold  # kept for the Coder interface; abstention is calibrated (see above)
+
+    def fit(self, codebook: Codebook, train: Sequence[LabelledItem] = ()) -> "CorpusCoder":
+        """Embed the codes' views; keep a person's labelled statements (labels that are codes) as examples."""
+        self.codebook_ = codebook
+        self.codes_ = codebook.codable
+        self.views_ = [code_views(c) for c in self.codes_]
+        flat = [t for views in self.views_ for t in views]
+        vectors = np.asarray(self.embedder.encode(flat), dtype=np.float64)
+        bounds = np.cumsum([0] + [len(v) for v in self.views_])
+        self.view_vectors_ = [vectors[bounds[j]:bounds[j + 1]] for j in range(len(self.codes_))]
+        self.documents_ = [" ".join(views + list(c.keywords)) for views, c in zip(self.views_, self.codes_)]
+        centroids = _unit(np.vstack([v.mean(0) for v in self.view_vectors_]))
+        between = centroids @ centroids.T
+        k = len(self.codes_)
+        self.codebook_mean_ = vectors.mean(0)
+        self.floor_ = float(between[~np.eye(k, dtype=bool)].mean()) if k > 1 else 0.0
+        # what an empty statement scores against each code: a statement below (a share of) it carries no
+        # evidence for the code, whatever the rest of the corpus looks like
+        empty = np.asarray(self.embedder.encode([""]), dtype=np.float64)[0]
+        self.null_ = np.array([float((v @ empty).max()) for v in self.view_vectors_])
+        index = {c.id: j for j, c in enumerate(self.codes_)}
+        rows = [(item.text, index[label]) for item in train for label in item.labels if label in index]
+        self.train_texts_ = [t for t, _ in rows]
+        self.train_labels_ = np.array([j for _, j in rows], dtype=int)
+        self.train_vectors_ = (np.asarray(self.embedder.encode(self.train_texts_), dtype=np.float64)
+                               if rows else np.zeros((0, vectors.shape[1])))
+        self.shots_ = len(rows) / max(k, 1)
+        return self
+
+    def score(self, texts: Sequence[str], vectors: np.ndarray) -> CodeScores:
+        from sklearn.linear_model import LogisticRegression
+
+        ids = [c.id for c in self.codes_]
+        n, k = len(texts), len(self.codes_)
+        if n == 0:
+            return CodeScores(ids, np.zeros((0, k), dtype=np.float32), similarity=np.zeros((0, k), dtype=np.float32),
+                              uncoded=np.zeros(0, dtype=bool))
+        X = np.asarray(vectors, dtype=np.float64).reshape(n, -1)
+        texts = list(texts)
+        raw = np.stack([(X @ v.T).max(1) for v in self.view_vectors_], 1)
+        # non-answers ("No", "N/A", "-") are coded like any statement (a codebook may have a code for them;
+        # `plenary code` marks them, ingest flags them for `plenary run`) but they are not the corpus: the
+        # outlier test below is measured on, and applied to, the other statements only
+        answer = np.array([not T.is_non_answer(t) for t in texts], dtype=bool)
+        live = np.flatnonzero(answer) if answer.any() else np.arange(n)
+        lt = [texts[i] for i in live]
+        mean = X[live[_canonical(lt)]].mean(0) if self.centring != "none" else np.zeros(X.shape[1])
+        code_mean = self.codebook_mean_ if self.centring == "codebook" else mean
+        Xc = _unit(X - mean)
+        H = _standardise(np.stack([(Xc @ _unit(v - code_mean).T).max(1) for v in self.view_vectors_], 1))
+        if self.lexical_weight:
+            H = H + self.lexical_weight * _standardise(self._lexical(lt, texts))
+        examples = _unit(self.train_vectors_ - mean) if len(self.train_texts_) else np.zeros((0, X.shape[1]))
+        weight = self.shots_weight * self.shots_
+        if len(set(self.train_labels_.tolist())) > 1:
+            eo = _canonical(self.train_texts_)
+            supervised = LogisticRegression(C=self.C, max_iter=3000).fit(examples[eo], self.train_labels_[eo])
+            H = H + weight * _standardise(_log_proba(supervised, Xc, k))
+        if self.self_training_weight and k > 1 and len(live) > 1:
+            H = H + max(self.self_training_weight, weight) * self._self_train(H, Xc, live, lt, code_mean, examples)
+        best = raw.max(1)
+        median = float(np.median(best[live]))
+        spread = float(np.median(np.abs(best[live] - median))) * 1.4826
+        top = H.argmax(1)
+        chosen = raw[np.arange(n), top]
+        far = ((best < self.floor_) & (best < median - self.far_mads * spread)
+               | (chosen <= self.null_share * self.null_[top])) & answer
+        own = np.array([c.threshold if c.threshold is not None else -np.inf for c in self.codes_])
+        far |= raw[np.arange(n), top] < own[top]
+        probs = np.exp(H - H.max(1, keepdims=True))
+        probs /= probs.sum(1, keepdims=True)
+        return CodeScores(ids, probs.astype(np.float32), similarity=raw.astype(np.float32), uncoded=far)
+
+    def _lexical(self, corpus: list[str], texts: list[str]) -> np.ndarray:
+        """(len(texts), k) cosine of character n-gram TF-IDF, the vocabulary fitted on `corpus` + codebook."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=CORPUS_NGRAMS, sublinear_tf=True)
+        try:
+            vectoriser.fit(sorted(set(corpus)) + self.documents_)
+        except ValueError:  # nothing but punctuation anywhere: no n-grams to compare
+            return np.zeros((len(texts), len(self.codes_)))
+        return (vectoriser.transform(texts) @ vectoriser.transform(self.documents_).T).toarray()
+
+    def _self_train(self, H: np.ndarray, Xc: np.ndarray, live: np.ndarray, texts: list[str], mean: np.ndarray,
+                    examples: np.ndarray) -> np.ndarray:
+        """Standardised log-probabilities of a logistic regression trained on the confident statements among
+        `live` (the corpus rows; `texts` are theirs), for every row of `Xc`."""
+        from sklearn.linear_model import LogisticRegression
+
+        k = H.shape[1]
+        Hl, Xl = H[live], Xc[live]
+        top = Hl.argmax(1)
+        ranked = np.sort(Hl, 1)
+        margin = ranked[:, -1] - ranked[:, -2]
+        keep: set[int] = set()
+        for j in range(k):
+            members = np.flatnonzero(top == j)
+            if len(members):
+                members = members[np.lexsort((members, -margin[members]))]
+                keep.update(members[: max(1, int(np.ceil(self.confident_share * len(members))))].tolist())
+        rows = [i for i in _canonical(texts) if i in keep]
+        centroids = _unit(np.vstack([_unit(v - mean).mean(0) for v in self.view_vectors_]))
+        x = np.vstack([Xl[rows], centroids, examples])
+        y = np.concatenate([top[rows], np.arange(k), self.train_labels_])
+        model = LogisticRegression(C=self.C, max_iter=3000).fit(x, y)
+        return _standardise(_log_proba(model, Xc, k))
+
+    def thresholds(self) -> np.ndarray:
+        return np.full(len(self.codes_), np.inf, dtype=np.float32)  # one code per statement
+
+    def similarity_thresholds(self) -> np.ndarray:
+        return np.array([c.threshold if c.threshold is not None else self.floor_ for c in self.codes_],
+                        dtype=np.float32)
+
+    def assign(self, scores: CodeScores) -> list[Assignment]:
+        """Per statement: ([its code] or [] when uncoded, nearest code); scores are cosine similarities."""
+        out = []
+        for i, row in enumerate(scores.scores):
+            top = int(np.argmax(row))
+            nearest = CodeAssignment(scores.codes[top], round(float(scores.similarity[i, top]), 4))
+            uncoded = scores.uncoded is not None and bool(scores.uncoded[i])
+            out.append(([] if uncoded else [nearest], nearest))
         return out

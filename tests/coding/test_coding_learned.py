@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from pipeline.codebook import parse_codebook
-from pipeline.coding import (CodebookCoder, ExampleCoder, LabelledItem, adapt_prior, best_f1_threshold,
+from pipeline.coding import (CodebookCoder, CorpusCoder, ExampleCoder, LabelledItem, adapt_prior, best_f1_threshold,
                              make_coder)
 from pipeline.records import CodeAssignment, Segment
 from tests.fakes import FakeEmbedder
@@ -117,12 +117,13 @@ def test_unknown_training_label_is_refused(book, embedder):
         ExampleCoder(embedder).fit(book, [LabelledItem("a", "text", ["nope"])])
 
 
-def test_make_coder_picks_the_learned_coder_only_with_training_data(book, embedder):
-    assert isinstance(make_coder(embedder, book), CodebookCoder)
-    assert isinstance(make_coder(embedder, book, train=[LabelledItem("a", "grants", ["money"])]), ExampleCoder)
+def test_make_coder_picks_the_corpus_coder_unless_learned_is_asked_for(book, embedder):
+    # issue 10: the corpus-aware coder is the default, and learns from a person's examples when given
+    assert isinstance(make_coder(embedder, book), CorpusCoder)
+    assert isinstance(make_coder(embedder, book, train=[LabelledItem("a", "grants", ["money"])]), CorpusCoder)
     assert isinstance(make_coder(embedder, book, "learned"), ExampleCoder)
     assert isinstance(make_coder(embedder, book, "zero-shot", train=[LabelledItem("a", "g", ["money"])]),
-                      CodebookCoder)
+                      CorpusCoder)
     with pytest.raises(ValueError):
         make_coder(embedder, book, "magic")
 

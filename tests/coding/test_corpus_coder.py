@@ -1,0 +1,159 @@
+"""Issue 10: the corpus-aware zero-shot coder, non-answers, code ids, labelled files by label, bad codebooks.
+
+Unit tests use tests/fakes.FakeEmbedder (named as a fake); the end-to-end tests in
+tests/coding/test_coding_e2e.py use the real model.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from pipeline.codebook import Code, Codebook, code_id, parse_codebook
+from pipeline.coding import CorpusCoder, LabelledItem, code_views
+from pipeline.coding.items import non_answers, read_items
+from pipeline.coding.labelled import read_labelled
+from pipeline.errors import InputError
+from pipeline.text import is_non_answer
+from tests.fakes import FakeEmbedder
+
+CASES = __import__("pathlib").Path(__file__).resolve().parents[2].parent / "shared" / "cases"
+DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def book():
+    return Codebook([
+        Code("money", "Funding and grants", "Money for groups: grants, budgets, cuts and funders."),
+        Code("voice", "Representation", "People on boards and panels; a voice in decisions."),
+        Code("travel", "Transport", "Buses, fares and getting to places."),
+    ], name="fake book")
+
+
+STATEMENTS = ["grants were cut and budgets shrank", "funders want bids every year", "more grants for small groups",
+              "nobody like us on the boards", "a seat on the panel for young people", "decisions made without a voice",
+              "fares are too high", "buses stop at six", "no buses to the college",
+              "zebra quantum marmalade", "No", "N/A"]
+
+
+def coded(coder, texts, fake):
+    scores = coder.score(texts, fake.encode(texts))
+    return [([c.code for c in codes], nearest.code) for codes, nearest in coder.assign(scores)]
+
+
+def test_fake_corpus_coder_codes_each_topic_and_always_names_the_nearest_code(book):
+    fake = FakeEmbedder()
+    out = coded(CorpusCoder(fake).fit(book), STATEMENTS, fake)
+    assert [o[1] for o in out[:9]] == ["money"] * 3 + ["voice"] * 3 + ["travel"] * 3
+    assert all(nearest for _, nearest in out)  # nearest code always given, coded or not
+
+
+def test_fake_corpus_coder_is_independent_of_statement_order(book):
+    fake = FakeEmbedder()
+    coder = CorpusCoder(fake).fit(book)
+    first = dict(zip(STATEMENTS, coded(coder, STATEMENTS, fake)))
+    shuffled = [STATEMENTS[i] for i in np.random.default_rng(3).permutation(len(STATEMENTS))]
+    second = dict(zip(shuffled, coded(coder, shuffled, fake)))
+    assert first == second
+    again = dict(zip(STATEMENTS, coded(CorpusCoder(fake).fit(book), STATEMENTS, fake)))
+    assert again == first  # deterministic
+
+
+def test_fake_corpus_coder_leaves_a_statement_far_from_every_code_uncoded(book):
+    fake = FakeEmbedder()
+    out = dict(zip(STATEMENTS, coded(CorpusCoder(fake).fit(book), STATEMENTS, fake)))
+    assert out["zebra quantum marmalade"][0] == []
+    assert sum(1 for codes, _ in out.values() if not codes) <= 3  # abstains only where nothing fits
+
+
+def test_fake_corpus_coder_learns_from_examples(book):
+    fake = FakeEmbedder()
+    texts = ["the minibus was late again", "grants were cut"]
+    before = coded(CorpusCoder(fake).fit(book), texts, fake)
+    train = [LabelledItem(f"t{n}", t, ["travel"]) for n, t in enumerate(["minibus late", "the minibus again"])]
+    train += [LabelledItem("m1", "grants cut", ["money"])]
+    after = coded(CorpusCoder(fake).fit(book, train), texts, fake)
+    assert after[0][1] == "travel" and after[1][1] == "money"
+    assert before != after or before[0][1] == "travel"
+
+
+def test_code_views_cover_label_description_include_and_examples():
+    code = Code("a", "Housing", "Rent and repairs. Damp homes too.", include=["evictions"], examples=["rent went up"])
+    views = code_views(code)
+    assert views[0] == "Housing" and "Housing: Rent and repairs. Damp homes too." in views
+    assert "evictions" in views and "rent went up" in views
+
+
+@pytest.mark.parametrize("text", ["No", "Nothing", "N/A", "-", "", "   ", "Yes", "n/a", "none", "?", "...",
+                                  "Don't know", "Not provided", "NULL", "nan", "—", "👍", "😀😀😀", "\u200b", "No."])
+def test_non_answers_are_recognised(text):
+    assert is_non_answer(text)
+
+
+@pytest.mark.parametrize("text", ["FUNDING", "资金不足", "Nid oes digon o arian", "No funding for youth", "0",
+                                  "Nothing really works here"])
+def test_answers_are_not_non_answers(text):
+    assert not is_non_answer(text)
+
+
+def test_read_items_keeps_every_jsonl_line_in_order():
+    path = CASES / "reliability" / "FAIL_code_drops_short_answers.jsonl"
+    items = read_items(path)
+    ids = [json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert [s.id for s in items] == ids and len(items) == 30
+    flags = dict(zip(ids, non_answers(items)))
+    assert flags["s1"] and flags["s8"] and flags["s5"] and not flags["s6"] and not flags["s25"]
+    assert "[PHONE]" in items[ids.index("s30")].text  # redacted as ingest does
+
+
+def test_read_items_keeps_every_csv_row_in_order():
+    items = read_items(DATA / "code-placeholders.csv")
+    assert [s.id for s in items] == [f"r{n}" for n in range(1, 17)]
+    assert sum(non_answers(items)) == 12
+
+
+def test_read_items_refuses_a_repeated_id(tmp_path):
+    path = tmp_path / "dup.jsonl"
+    path.write_text('{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_items(path)
+    assert err.value.line == 2 and "also used on line 1" in err.value.message
+
+
+@pytest.mark.parametrize("label,expected", [("Éducation", "éducation"), ("交通", "交通"),
+                                            ("Dept. of Health", "dept-of-health"),
+                                            ("Housing/rent arrears", "housing-rent-arrears"),
+                                            ("Accès à l'école", "accès-à-l-école"), ("!!!", "code")])
+def test_code_ids_keep_their_letters(label, expected):
+    assert code_id(label) == expected
+
+
+def test_a_yaml_codebook_may_use_ids_in_any_script():
+    book = parse_codebook("codes:\n  - id: 交通\n    label: 交通\n    description: 公共交通和道路\n"
+                          "  - id: éducation\n    label: Éducation\n    description: École\n")
+    assert [c.id for c in book.codes] == ["交通", "éducation"]
+
+
+def test_gold_may_name_codes_by_label_and_unknown_labels_are_listed_together(tmp_path, book):
+    path = tmp_path / "gold.csv"
+    path.write_text("id,text,labels\na,x,Transport\nb,y,representation;Funding and grants\nc,z,Buses\nd,w,Trains\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_labelled(path, book)
+    assert "'Buses' (line 4)" in err.value.message and "'Trains' (line 5)" in err.value.message
+    path.write_text("id,text,labels\na,x,Transport\nb,y,representation;Funding and grants\n", encoding="utf-8")
+    items = read_labelled(path, book)
+    assert [i.labels for i in items] == [["travel"], ["voice", "money"]]
+
+
+@pytest.mark.parametrize("yaml_text,expect,line", [
+    ("name: x\ncodes: []\n", "has no codes", 2),
+    ("codes:\n  - id: a\n    label: Same\n    description: d\n  - id: b\n    label: same\n    description: e\n",
+     "duplicate label 'same'", 5),
+    ("codes:\n  - id: a\n    label: A\n", "missing required field 'description'", 2),
+])
+def test_bad_codebooks_get_a_clear_message(yaml_text, expect, line):
+    with pytest.raises(InputError) as err:
+        parse_codebook(yaml_text, "bad.yaml")
+    assert expect in err.value.message and err.value.line == line
