@@ -27,17 +27,20 @@ import numpy as np
 from .codebook import Codebook
 from .codebook import load_codebook as load_yaml_codebook
 from .coding import Coder, LabelledItem, coder_for, theme_codes
-from .coding.labelled import read_labelled
+from .coding.base import apply_assignments
+from .exchange.coded import read_coding
+from .coding.fit import codebook_fit
 from .coding.overrides import apply_overrides, read_overrides
-from .defaults import CODE_THRESHOLD, SEED
+from .defaults import CODE_THRESHOLD, EMBEDDING_BACKEND, SEED
 from .embed import DEFAULT_MODEL, Embedder
+from .engines import make_engine, per_statement
 from .errors import InputError
 from .ingest import DEFAULT_MAX_BYTES, IngestResult, ingest
 from .rank import ThemeRanker
 from .recommend import RecommendationDrafter
 from .records import Analysis, Event, Segment
 from .stages import Pipeline, Progress, Stage
-from .themes import KMeansClusterer, ThemeFinder
+from .themes import KMeansClusterer, PhraseLabeller, ThemeFinder
 
 BUNDLED_CORPORA = Path(__file__).resolve().parent.parent / "corpora"
 
@@ -59,6 +62,7 @@ class Settings:
     threshold: float = CODE_THRESHOLD
     event: str | None = None
     text_column: str | list[str] | None = None
+    header_row: int | None = None  # 1-based row of a spreadsheet/CSV holding the column names (default: found)
     max_bytes: int = DEFAULT_MAX_BYTES
     keep_going: bool = False
     cache_dir: str | None = None
@@ -70,6 +74,9 @@ class Settings:
     train: str | None = None  # a person's labelled statements (JSONL/CSV) for the learned coder
     overrides: str | None = None  # a person's own codes (JSONL {id, codes}); they always win
     adapt_prior: bool = False  # learned coder: fit code shares to this batch (coding.adapt_prior)
+    embedding: str = EMBEDDING_BACKEND  # onnx | onnx-int8 | torch (embed.BACKENDS)
+    engine: str = "local"  # local | ray: where embedding and per-statement coding run (engines)
+    address: str | None = None  # the Ray cluster for engine "ray" (None: RAY_ADDRESS or a local Ray)
 
 
 # --------------------------------------------------------------------------- stages
@@ -97,23 +104,31 @@ class CodeStage(Stage):
     name = "code"
 
     def __init__(self, coder: Coder, train: Sequence[LabelledItem] = (), overrides: Sequence[LabelledItem] | None = None,
-                 overrides_name: str = "overrides"):
+                 overrides_name: str = "overrides", engine=None):
         self.coder = coder
         self.train = train
         self.overrides = overrides
         self.overrides_name = overrides_name
+        self.engine = engine  # engines.RayEngine scores per-statement coders in partitions; None: here
 
     def fit(self, analysis: Analysis, progress: Progress | None = None) -> "CodeStage":
         self.coder_ = self.coder.fit(analysis.codebook, self.train)
         return self
 
     def transform(self, analysis: Analysis, progress: Progress | None = None) -> Analysis:
-        segments = self.coder_.transform(analysis.segments, analysis.vectors)
+        if self.engine is not None and per_statement(self.coder_):
+            scores = self.engine.score(self.coder_, [s.text for s in analysis.segments], analysis.vectors)
+            segments = apply_assignments(analysis.segments, self.coder_.assign(scores))
+        else:
+            segments = self.coder_.transform(analysis.segments, analysis.vectors)
+        # a non-answer ("N/A", "Don't know") takes no code (issue 12); a person's override still wins below
+        segments = [replace(s, codes=[]) if s.attributes.get("non_answer") and s.codes else s for s in segments]
         report = {}
         if self.overrides is not None:
             segments, applied = apply_overrides(segments, self.overrides, self.overrides_name)
             report = applied.to_dict()
-        return replace(analysis, segments=segments, overrides=report)
+        fit = codebook_fit(self.coder_, segments, analysis.vectors)
+        return replace(analysis, segments=segments, overrides=report, fit=fit)
 
 
 class ThemeStage(Stage):
@@ -125,7 +140,12 @@ class ThemeStage(Stage):
         self.finder = finder
 
     def fit(self, analysis: Analysis, progress: Progress | None = None) -> "ThemeStage":
-        self.finder_ = self.finder.fit(analysis.segments, analysis.vectors)
+        # non-answers ("N/A", "Don't know") join no theme; statements go in a canonical order (text, then id),
+        # so the same set of statements gives the same themes whatever the order of the rows (issue 12)
+        order = sorted((i for i, s in enumerate(analysis.segments) if not s.attributes.get("non_answer")),
+                       key=lambda i: (analysis.segments[i].text, analysis.segments[i].id))
+        vectors = analysis.vectors[order] if len(analysis.vectors) else analysis.vectors
+        self.finder_ = self.finder.fit([analysis.segments[i] for i in order], vectors)
         return self
 
     def transform(self, analysis: Analysis, progress: Progress | None = None) -> Analysis:
@@ -146,26 +166,34 @@ class RankStage(Stage):
 
 
 class DraftStage(Stage):
+    """Drafts the action plan. Given the run's coder (fitted by CodeStage), the drafter places each
+    recommendation under the heading the coder scores best, with its margin."""
+
     name = "recommend"
 
-    def __init__(self, drafter: RecommendationDrafter):
+    def __init__(self, drafter: RecommendationDrafter, coder: Coder | None = None):
         self.drafter = drafter
+        self.coder = coder
 
     def transform(self, analysis: Analysis, progress: Progress | None = None) -> Analysis:
-        plans = self.drafter.transform(analysis.codebook, analysis.segments, analysis.vectors, analysis.themes)
+        fitted = self.coder if self.coder is not None and hasattr(self.coder, "codes_") else None
+        plans = self.drafter.transform(analysis.codebook, analysis.segments, analysis.vectors, analysis.themes,
+                                       coder=fitted)
         return replace(analysis, plans=plans)
 
 
 def default_stages(settings: Settings, embedder: Embedder, train: Sequence[LabelledItem] = (),
-                   overrides: Sequence[LabelledItem] | None = None, overrides_name: str = "overrides") -> list[Stage]:
+                   overrides: Sequence[LabelledItem] | None = None, overrides_name: str = "overrides",
+                   engine=None) -> list[Stage]:
     """The five stages of a run, built from `settings`; replace any of them to swap a component."""
     coder = coder_for(settings.coder, embedder, train, threshold=settings.threshold,
                       prior="adapt" if settings.adapt_prior else "flat", seed=settings.seed)
     return [EmbedStage(embedder),
-            CodeStage(coder, train, overrides, overrides_name),
-            ThemeStage(ThemeFinder(clusterer=KMeansClusterer(settings.n_themes, seed=settings.seed))),
+            CodeStage(coder, train, overrides, overrides_name, engine=engine),
+            ThemeStage(ThemeFinder(clusterer=KMeansClusterer(settings.n_themes, seed=settings.seed),
+                                   labeller=PhraseLabeller(embedder))),
             RankStage(ThemeRanker()),
-            DraftStage(RecommendationDrafter())]
+            DraftStage(RecommendationDrafter(), coder)]
 
 
 # --------------------------------------------------------------------------- the API
@@ -196,7 +224,8 @@ def read_corpus(paths: Sequence[str | Path] = (), settings: Settings | None = No
     settings = settings or Settings()
     inputs = [str(p) for p in paths] if paths else [str(p) for p in default_inputs()]
     corpus = ingest(inputs, event=event_override(settings), text_column=settings.text_column,
-                    max_bytes=settings.max_bytes, redact=settings.redact, events=events)
+                    max_bytes=settings.max_bytes, redact=settings.redact, events=events,
+                    header_row=settings.header_row)
     if corpus.failures and not settings.keep_going:
         raise corpus.failures[0] if len(corpus.failures) == 1 else InputError(
             ", ".join(f.path for f in corpus.failures),
@@ -240,15 +269,22 @@ def analyse(statements, codebook: Codebook | None = None, settings: Settings | N
     if not segments:
         raise InputError("statements", "no statements to analyse")
     corpus = statements if isinstance(statements, IngestResult) else None
-    embedder = embedder or Embedder(settings.model, cache_dir=settings.cache_dir)
+    embedder = embedder or Embedder(settings.model, cache_dir=settings.cache_dir, backend=settings.embedding)
     start = Analysis(settings=settings, inputs=[], codebook=codebook, segments=segments,
                      vectors=np.zeros((0, 0), dtype=np.float32), themes=[], plans=[],
                      reports=list(corpus.reports) if corpus else [], failures=list(corpus.failures) if corpus else [],
                      events=events_of(segments, corpus.events if corpus else ()),
                      sources=list(getattr(corpus, "sources", []) or []) if corpus else [])
-    stages = list(stages) if stages is not None else default_stages(settings, embedder, train, overrides,
-                                                                    overrides_name)
-    return Pipeline(stages).run(start, progress)
+    engine = make_engine(settings.engine, settings.address) if settings.engine != "local" else None
+    embedder.engine = engine
+    try:
+        stages = list(stages) if stages is not None else default_stages(settings, embedder, train, overrides,
+                                                                        overrides_name, engine)
+        return Pipeline(stages).run(start, progress)
+    finally:
+        embedder.engine = None
+        if engine is not None:
+            engine.close()
 
 
 def run_pipeline(paths: Sequence[str | Path], settings: Settings | None = None,
@@ -258,7 +294,7 @@ def run_pipeline(paths: Sequence[str | Path], settings: Settings | None = None,
     settings = settings or Settings()
     progress = reporter or Progress()
     codebook = load_codebook(settings.codebook)  # fail early, before any slow work
-    train = read_labelled(settings.train, codebook, what="training", need_text=True) if settings.train else []
+    train = read_coding(settings.train, codebook, what="training", need_text=True) if settings.train else []
     overrides = read_overrides(settings.overrides, codebook) if settings.overrides else None
     inputs = [str(p) for p in paths] if paths else [str(p) for p in default_inputs()]
     progress.stage("ingest")

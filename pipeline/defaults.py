@@ -9,7 +9,34 @@ from __future__ import annotations
 import math
 
 # --------------------------------------------------------------------------- run
+# How statements become vectors (embed.BACKENDS). "onnx" (ONNX Runtime, fp32) gives torch's vectors to
+# about 1e-6 and the same themes and codes on NHS comments; "onnx-int8" is 3.5x faster (776 vs ~220
+# statements/s on 2 cores) but moved 1.7% of statements' codes and changed themes as much as a new k-means
+# seed (lab/scale/README.md), so it is a choice, not the default.
+EMBEDDING_BACKEND = "onnx"
 SEED = 0  # every random choice (k-means starts, folds, bootstrap) is seeded, so a run repeats exactly
+
+# --------------------------------------------------------------------------- ingest: notes that are not views
+# A notes file's title block (title, date and venue, note-taker) is its first few short lines; a real
+# title never runs past ten lines: short lines after those, still before any content, are a cover page.
+TITLE_BLOCK_MAX_LINES = 10
+# A line this long is content, not a title or list entry: titles and names run to a dozen words.
+CONTENT_LINE_WORDS = 15
+# An attendee-list entry ("Eastfield Borough Council - Housing Options Team") is at most this many words.
+ROSTER_ENTRY_MAX_WORDS = 10
+
+# --------------------------------------------------------------------------- ingest: field inputs (issue 12)
+# Two statements from different files of one event are one point when their folded texts are this similar
+# (difflib ratio): a typo or one changed word in a 12-word bullet stays above it, a different point does not.
+DEDUPE_MIN_RATIO = 0.93
+# MinHash LSH over character 4-grams finds the candidates for that check. Pairs at ratio 0.93 share well over
+# half their 4-grams; a Jaccard threshold of 0.3 with 128 permutations misses none of them in 1,000 random
+# runs checked against all-pairs comparison (lab/field/check_dedupe.py), at 4-7 s for 200,000 lines.
+DEDUPE_LSH_THRESHOLD = 0.3
+DEDUPE_NUM_PERM = 128
+# The embedding model reads at most 256 word pieces; a longer answer is split into statements that fit
+# (sentences, then word windows), so its end is never silently cut off.
+MAX_STATEMENT_TOKENS = 256
 
 # --------------------------------------------------------------------------- coding (zero-shot)
 # The score a statement must reach to take a code (a code's own `threshold` in the codebook wins).
@@ -25,6 +52,48 @@ KEYWORD_WEIGHT = 0.1
 # Score = this share of the similarity to the description + the rest to the nearest example: the
 # description says what a code means, the examples how people say it; neither alone is enough.
 DESCRIPTION_WEIGHT = 0.5
+
+# --------------------------------------------------------------------------- coding (corpus-aware zero-shot, issue 10)
+# `coding.zero_shot.CorpusCoder`, the default coder. Measured on four human-coded sets nobody tuned for
+# (benchmarks/coding_zero_shot.py): each part below lifts P@1 over the nearest-description baseline.
+# Character n-gram TF-IDF beside the sentence vectors, at equal weight once both are standardised: code names
+# carry exact terms ("lockdown browser", "reproducibility") that a small sentence model blurs (+0.03 to +0.13).
+CORPUS_LEXICAL_WEIGHT = 1.0
+CORPUS_NGRAMS = (3, 5)  # character n-grams within word boundaries: word forms match ("reproduce"/"reproducible")
+# Self-training: the more confident half of the statements given each code teach a logistic regression on
+# the corpus's own wording; weight beside the zero-shot score (+0.04 on 3,000 patient comments; neutral on
+# question-level sets of 20 answers, where the code texts dominate its training rows).
+CORPUS_SELF_TRAINING_WEIGHT = 0.5
+CORPUS_CONFIDENT_SHARE = 0.5
+CORPUS_LOGISTIC_C = 1.0  # pseudo-labels are noisy: keep the classifier smooth
+# Abstention: a statement is "far from every code" when its best similarity to any code text is below
+# the codebook's own inter-code similarity (no closer to a code than codes are to one another) AND a low
+# outlier for the corpus (below median - this many robust standard deviations). The second test bounds
+# the uncoded share near 7% where the codebook fits (2.6% on 3,000 patient comments that all carry a code).
+CORPUS_FAR_MADS = 1.5
+# ... or when it scores below this share of what an empty statement ("") scores against its best code: it is
+# further from the code than no text at all. Catches junk the corpus test misses when much of a batch is junk
+# (a pasted script, another language, a bare list). At 0.85 a names-only codebook of 49 patient-experience
+# codes left 11% of comments uncoded, all of which carry a human code; at 0.7 4-5%.
+CORPUS_NULL_SHARE = 0.7
+# Few-shot: what a person's examples say counts this many times their number per code beside the
+# zero-shot score, so with 32 examples a code is learned mostly from them (beats plain logistic regression
+# at 0, 4, 8, 16 and 32 examples per code on NHS FFT v6).
+CORPUS_SHOTS_WEIGHT = 1.0
+
+# --------------------------------------------------------------------------- codebook fit (issue 10)
+# A statement whose best similarity to any code text is below this shares little topic with every code
+# (MiniLM cosines below 0.3 rarely mean a shared subject). On the bundled corpora with the default codebook
+# 0-12% of statements fall below it; on notes about youth housing, buses or ageing 39-87% do.
+FIT_FAR_SIMILARITY = 0.30
+# The run warns that the codebook fits the notes poorly when this share of statements is far from every code.
+FIT_POOR_SHARE = 0.30
+# `plenary codebook draft`: a code per theme of at least this many statements (a one-off remark is not a code),
+# at most this many codes (a starter codebook a person can read and edit in one sitting), and this many
+# examples per code, each cited by file and line.
+DRAFT_MIN_STATEMENTS = 2
+DRAFT_MAX_CODES = 12
+DRAFT_EXAMPLES = 3
 
 # --------------------------------------------------------------------------- coding (learned)
 LOGISTIC_C = 10.0  # weak regularisation: a few dozen examples on 384 dimensions underfit with C=1
@@ -48,8 +117,25 @@ N_QUOTES = 5  # representative quotes per theme
 KMEANS_N_INIT = 4  # k-means restarts: enough for stable themes on a few thousand statements
 QUOTE_DIVERSITY = 0.3  # MMR trade-off: 0 picks the most central quotes, 1 the most different
 QUOTE_NEAR_COPY = 0.9  # two quotes this similar say the same thing; show only one
+# --- scale (issue 13): bounds that keep every theme step linear in the number of statements.
+# k-means runs on at most this many statements (chosen by a hash of each vector, so input order never
+# matters), then every statement joins its nearest centre and the centres are refined with full passes.
+# Up to this size themes are exactly plain k-means; 20k keeps the k-means part under ~10 s on 2 cores.
+KMEANS_SAMPLE = 20_000
+KMEANS_REFINE_PASSES = 2  # full assign-and-average passes after the sample fit (each n x k)
+# A theme's label and keywords are read from at most this many of its statements (half the most central,
+# half spread evenly through the rest): c-TF-IDF keywords settle well before a few hundred statements.
+LABEL_SAMPLE = 400
+# Quotes are picked among this many statements nearest a theme's centre: quotes are central by design, and
+# MMR over every member of a 5,000-statement theme costs seconds for the same five quotes.
+QUOTE_POOL = 200
 N_KEYWORDS = 8  # keywords kept per theme (c-TF-IDF)
-N_LABEL_TERMS = 3  # keywords joined into a theme's label
+N_LABEL_TERMS = 3  # keywords joined into a theme's label (CTfidfLabeller)
+# PhraseLabeller: a label is a phrase people used, of at most this many words (longer ones are sentences)
+MAX_LABEL_WORDS = 10
+LABEL_SOURCE_STATEMENTS = 20  # candidates come from a theme's most central statements: bounded work per theme
+LABEL_DISTINCT_WEIGHT = 0.5  # penalty for a phrase nearer another theme than its own (it would mislead)
+LABEL_COVERAGE_WEIGHT = 0.3  # bonus for a phrase whose head word many of the theme's statements use
 
 # The number of themes: about sqrt(statements / 2), so themes grow slowly with the corpus (50
 # statements give 5 themes, 800 give 20); at least 2 and at most 40, which a reader can still take in.
@@ -92,8 +178,25 @@ MIN_PER_HEADING = 3  # fewer distinct proposals than this under a heading: say t
 MAX_PER_HEADING = 10  # an action plan longer than ten points per heading is not read
 MERGE_SIMILARITY = 0.7  # proposals this similar (average linkage) are one recommendation
 # An uncoded statement still lands under its nearest heading when it scores at least this: a proposal
-# should not vanish because it missed CODE_THRESHOLD by a little.
+# should not vanish because it missed CODE_THRESHOLD by a little. (Kept for the pre-issue-11 drafter's
+# callers; the drafter now places every proposal under its best heading and marks the uncertain ones.)
 LOOSE_THRESHOLD = 0.25
+# A recommendation's heading is a guess, marked "check heading", when the coder's mean score for it beats
+# the next heading's by less than this. Zero-shot scores of two headings differ by 0.02-0.05 for a
+# statement that fits both (about a fifth of the bundled proposals fall below 0.03).
+HEADING_MARGIN = 0.03
+# Merging works in cells of at most this many proposals (mini-batch k-means cells above it), so it never
+# compares every pair: at 100k proposals about 100 cells of 2,000, then one pass over the groups' centres.
+MERGE_CELL_SIZE = 2000
+# A group's centres are joined across cells only when this much closer than MERGE_SIMILARITY asks:
+# centres of groups average out their members' differences, so they look more alike than statements do.
+MERGE_CENTRE_MARGIN = 0.05
+# The wording of a merged group is chosen among its most central statements: the few nearest its centre
+# say its ask best, and shaping each costs a parse, so the work stays bounded whatever a group's size.
+WORDING_CANDIDATES = 3
+# Ranking a heading's recommendations: each statement counts 1, each further section 0.5 and each
+# further event 1, so an ask raised at two events outranks one repeated twice in one workshop.
+SUPPORT_WEIGHTS = {"statements": 1.0, "sections": 0.5, "events": 1.0}
 
 # --------------------------------------------------------------------------- evaluation and suggestions
 BOOTSTRAP = 1000  # resamples for the 95% intervals: enough for stable 2.5th/97.5th percentiles

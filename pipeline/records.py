@@ -13,7 +13,7 @@ are reports ingest fills in while reading a file, not records passed on.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 if TYPE_CHECKING:  # annotations only: records sit below every other layer
     import numpy as np
@@ -88,8 +88,10 @@ class DroppedLine:
 
     line: int
     reason: str  # roster | contents | contact | page_furniture | footnote | table | fragment | empty |
-    # empty_bullet | duplicate | attribution
+    # empty_bullet | duplicate | attribution | title | date_venue | note_taker | welcome | ground_rules |
+    # agenda | next_steps | byline (the last eight: not participants' views, ingest/nonview.py) | formula_no_value | sheet_skipped
     text: str
+    sheet: str | None = None  # the sheet, in a workbook read sheet by sheet (rows are numbered per sheet)
 
 
 @dataclass
@@ -120,7 +122,8 @@ class IngestReport:
             "encoding": self.encoding,
             "segments": self.segments,
             "dropped": self.dropped_by_reason(),
-            "dropped_lines": [asdict(d) for d in self.dropped],
+            "dropped_lines": [{k: v for k, v in asdict(d).items() if v is not None or k != "sheet"}
+                              for d in self.dropped],
             "sections": self.sections,
             "questions": self.questions,
             "notes": self.notes,
@@ -151,6 +154,10 @@ class Theme:
         return self.id == UNCLUSTERED
 
 
+CHECK_HEADING = "check heading"  # a recommendation's mark when the coder barely preferred its heading
+CHECK_WORDING = "check wording"  # its mark when the draft is the source's own words, not a shaped action
+
+
 @dataclass(frozen=True)
 class Recommendation:
     text: str
@@ -159,6 +166,13 @@ class Recommendation:
     evidence: list[str]  # segment ids
     themes: list[str] = field(default_factory=list)
     source_text: str = ""  # the statement the wording was drafted from
+    events: int = 1  # distinct events those statements came from
+    heading_score: float | None = None  # the coder's mean score of the evidence for this heading
+    heading_margin: float | None = None  # that score minus the next heading's; small means a guess
+    flags: list[str] = field(default_factory=list)  # CHECK_HEADING, CHECK_WORDING, "check spelling: w"
+    edits: list[str] = field(default_factory=list)  # repairs made to the source words ("colleg → college")
+    rule: str = ""  # the wording rule that shaped the text (recommend.rules), "own_words" when none did
+    style: list[str] = field(default_factory=list)  # style-check rules the text breaks (recommend.style)
 
 
 @dataclass(frozen=True)
@@ -167,6 +181,7 @@ class HeadingPlan:
     heading: str
     recommendations: list[Recommendation] = field(default_factory=list)
     note: str | None = None  # said plainly when evidence is thin
+    more: list[Recommendation] = field(default_factory=list)  # ranked below the plan's cut (MAX_PER_HEADING)
 
 
 @dataclass(frozen=True)
@@ -193,3 +208,33 @@ class Analysis:
     events: list[Event] = field(default_factory=list)
     overrides: dict = field(default_factory=dict)  # OverrideReport.to_dict() when a person's codes were applied
     sources: list = field(default_factory=list)  # ingest's SourceFile per document (redacted text, sha256)
+    fit: dict = field(default_factory=dict)  # codebook fit diagnostics (coding.fit.codebook_fit), run.json "codebook_fit"
+
+
+@dataclass(frozen=True)
+class Support:
+    """How many statements stand behind a theme or recommendation, counted two ways.
+
+    `total` counts every statement; `distinct` counts different wordings once (case, spacing and punctuation
+    ignored), so a campaign's template text pasted by 500 respondents is 500 total but 1 distinct; `campaign`
+    is how many of them ingest marked as identical answers given by several respondents
+    (`attributes["campaign"]`, see ingest/readers/tables.py).
+    """
+
+    total: int
+    distinct: int
+    campaign: int
+
+    @property
+    def is_campaign(self) -> bool:
+        """Most of the support is one template text repeated: report it as a campaign, not as breadth."""
+        return self.campaign * 2 > self.total and self.distinct * 2 <= self.total
+
+
+def support_of(ids: "Sequence[str]", by_id: "Mapping[str, Segment]") -> Support:
+    """Support of the statements `ids` (ids missing from `by_id` are not counted)."""
+    segments = [by_id[i] for i in ids if i in by_id]
+    wordings = {" ".join("".join(ch for ch in s.text.casefold() if ch.isalnum() or ch.isspace()).split())
+                for s in segments}
+    return Support(total=len(segments), distinct=len(wordings),
+                   campaign=sum(1 for s in segments if s.attributes.get("campaign")))

@@ -2,7 +2,7 @@
 # Create .venv with Python 3.11+ and install Plenary at pinned versions. Safe to re-run:
 # it reinstalls only when pyproject.toml or constraints.txt changed.
 #   bash scripts/setup.sh          # the tool
-#   bash scripts/setup.sh --test   # the tool, test tools, and Chromium for the browser tests
+#   bash scripts/setup.sh --test   # the tool, test tools, Ray (cluster extra), and Chromium for the browser tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,11 +21,12 @@ fi
 
 [ -x .venv/bin/python ] || "$py" -m venv .venv
 pip=(.venv/bin/python -m pip)
-extras="" ; [ "$with_tests" = 1 ] && extras="[test]"
+# the tests also drive a real local Ray cluster (tests/test_engine_ray.py), so they need the cluster extra
+extras="" ; [ "$with_tests" = 1 ] && extras="[test,cluster]"
 sources="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 stamp="$(cat .venv/.plenary-setup 2>/dev/null || true)"
 # an install with the test tools also serves the plain set-up
-if [ "$stamp" != "$sources[test]" ] && [ "$stamp" != "$sources$extras" ]; then
+if [ "$stamp" != "$sources[test,cluster]" ] && [ "$stamp" != "$sources$extras" ]; then
   if [ -z "$stamp" ]; then echo "setup: installing into .venv (first time takes a few minutes)" >&2
   else echo "setup: updating .venv" >&2; fi
   "${pip[@]}" install -q --upgrade pip

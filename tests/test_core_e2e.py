@@ -65,7 +65,7 @@ def test_themes_contract_ranking_and_quotes(bundled_outputs):
         for key in ("id", "label", "keywords", "size", "rank", "score", "codes", "quotes", "segments"):
             assert key in t
         assert t["size"] == len(t["segments"]) and t["label"] and t["keywords"]
-        assert 3 <= len(t["quotes"]) <= 5
+        assert 3 <= len(t["quotes"]) <= 5 and t["label"].lower() != "miscellaneous"
         for q in t["quotes"]:
             assert q["id"] in t["segments"] and segments[q["id"]]["text"] == q["text"]
         c = t["components"]
@@ -77,18 +77,19 @@ def test_action_plan_under_all_four_headings_traceable_to_statements(bundled_out
     plan = json.loads((bundled_outputs / "recommendations.json").read_text())
     segments = {s["id"]: s for s in read_jsonl(bundled_outputs / "segments.jsonl")}
     book = load_codebook()
-    assert [h["code"] for h in plan["headings"]] == [c.id for c in book.headings]
+    assert [h["code"] for h in plan["headings"]] == [c.id for c in book.codes if not c.parent]
+    drafted = [sid for h in plan["headings"] for r in h["recommendations"] + h["more"] for sid in r["evidence"]]
+    assert len(drafted) == len(set(drafted))  # every proposal once, under one heading
     for heading in plan["headings"]:
         recs = heading["recommendations"]
         assert len(recs) <= 10
         assert len(recs) >= 3 or heading["note"]
         for rec in recs:
-            assert rec["text"] and len(rec["text"].split()) <= 22
-            assert rec["support"] == len(rec["evidence"]) >= 1
-            for sid in rec["evidence"]:
-                seg = segments[sid]
-                own = [c["code"] for c in seg["codes"]]
-                assert (own and own[0] == heading["code"]) or (not own and seg["nearest"]["code"] == heading["code"])
+            assert rec["text"] and len(rec["text"].split()) <= 20
+            assert not rec["text"].lower().startswith("work towards")
+            assert rec["support"] == len(rec["evidence"]) >= 1 and all(sid in segments for sid in rec["evidence"])
+            # the heading is the coder's choice for the whole group, marked when it was a close call
+            assert rec["heading_margin"] >= 0 and ("check heading" in rec["flags"]) == (rec["heading_margin"] < 0.03)
 
 
 def test_report_is_self_contained(bundled_outputs):

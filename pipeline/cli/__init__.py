@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -14,7 +15,7 @@ from ..errors import InputError
 from ..files import slug, write_jsonl_atomic
 from ..ingest import DEFAULT_MAX_BYTES
 from ..stages import Progress
-from .options import coder_options
+from .options import coder_options, scale_options
 
 CODEBOOK_HELP = "Codebook YAML (default: codebooks/vcfse-action-plan.yaml, the four action headings)."
 
@@ -96,15 +97,19 @@ def _check_event_date(ctx, param, value):
 @click.option("--text-column", multiple=True,
               help="A free-text column to read in CSV/XLSX/JSONL input; repeat for several questions "
                    "(default: the columns whose answers are free text).")
+@click.option("--header-row", type=click.IntRange(1), default=None,
+              help="The row of a spreadsheet or CSV that holds the column names (default: found; a title "
+                   "above the table is skipped).")
 @click.option("--max-mb", type=click.FloatRange(0.001), default=DEFAULT_MAX_BYTES / 1024 / 1024, show_default=True,
               help="Refuse input files larger than this.")
 @click.option("--no-redact", "no_redact", is_flag=True,
               help="Keep emails, phone numbers, URLs, postcodes, NI numbers and names (redacted by default).")
 @click.option("--keep-going", is_flag=True,
               help="Analyse the files that could be read even if some could not (exit 0; failures in run.json).")
+@scale_options
 @coding_options
 def run(paths, codebook, out, name, event, event_date, event_place, event_type, themes, seed, threshold, text_column,
-        max_mb, no_redact, keep_going, coder, train, overrides, adapt_prior, quiet):
+        header_row, max_mb, no_redact, keep_going, coder, train, overrides, adapt_prior, quiet, embedding, engine, address):
     """Analyse notes: themes, codes, ranking and a draft action plan.
 
     PATHS are notes files (.txt, .md, .docx, .pdf, .csv, .xlsx, .jsonl) or
@@ -122,10 +127,11 @@ def run(paths, codebook, out, name, event, event_date, event_place, event_type, 
     columns = list(text_column) if len(text_column) > 1 else (text_column[0] if text_column else None)
     settings = Settings(
         codebook=str(codebook) if codebook else None, event=event, n_themes=themes, seed=seed, threshold=threshold,
-        keep_going=keep_going, text_column=columns, max_bytes=int(max_mb * 1024 * 1024), redact=not no_redact,
+        keep_going=keep_going, text_column=columns, header_row=header_row, max_bytes=int(max_mb * 1024 * 1024),
+        redact=not no_redact,
         event_date=event_date, event_place=event_place, event_type=event_type, coder=coder,
         train=str(train) if train else None, overrides=str(overrides) if overrides else None,
-        adapt_prior=adapt_prior)
+        adapt_prior=adapt_prior, embedding=embedding, engine=engine, address=address)
     if name is None:
         name = slug(event) if event else (slug(paths[0].name) if len(paths) == 1 else
                                           "bundled-corpora" if not paths else "notes")
@@ -143,6 +149,9 @@ def run(paths, codebook, out, name, event, event_date, event_place, event_type, 
         applied = result.overrides["applied"]
         click.echo(f"overrides: {applied} statement{'s' if applied != 1 else ''} coded by a person"
                    + (f"; {len(missing)} ids match no statement (first: {missing[0]})" if missing else ""), err=True)
+    fit = result.fit or {}
+    if fit.get("message") and (fit.get("poor_fit") or not quiet):
+        click.echo(("warning: " if fit.get("poor_fit") else "") + fit["message"], err=True)
     themes_n = sum(1 for t in result.themes if not t.is_unclustered)
     recs = sum(len(p.recommendations) for p in result.plans)
     click.echo(f"{len(result.segments)} statements, {themes_n} themes, {recs} recommendations "
@@ -154,42 +163,52 @@ def run(paths, codebook, out, name, event, event_date, event_place, event_type, 
 @click.option("--codebook", "-c", type=click.Path(path_type=Path), help=CODEBOOK_HELP)
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="Output JSONL file.")
 @click.option("--threshold", type=click.FloatRange(-1, 1), default=CODE_THRESHOLD, show_default=True,
-              help="Score a statement must reach to take a code.")
+              help="Learned coder: score a statement must reach to take a code (the default coder calibrates "
+                   "its own abstention; a code's own 'threshold' always applies).")
 @click.option("--text-column", help="Column holding the statements in CSV/JSONL input (default: 'text').")
 @coding_options
 def code(input_path, codebook, out, threshold, text_column, coder, train, overrides, adapt_prior, quiet):
     """Code statements against a codebook, one output line per input item.
 
-    INPUT is JSONL with {"id", "text"} per line, a CSV, or any notes file.
-    Each output line is {"id", "text", "codes": [{"code", "score"}], "primary",
-    "nearest"}, in input order; "codes" is empty when no code clears its
-    threshold, and "nearest" still names the closest code and its score.
+    INPUT is JSONL with {"id", "text"} per line, a CSV/TSV/XLSX, or any notes
+    file. Every item gets exactly one output line, in input order:
+    {"id", "text", "codes": [{"code", "score", "by"}], "primary", "nearest",
+    "non_answer"}. Placeholders ("No", "N/A", "-", "", emoji only) are kept,
+    marked "non_answer": true and left uncoded; "codes" is also empty when
+    no code fits, and "nearest" still names the closest code and its score.
     """
     from ..api import load_codebook
     from ..coding import make_coder
-    from ..coding.labelled import read_labelled
+    from ..coding.items import non_answers, read_items
+    from ..exchange.coded import read_coding
     from ..coding.overrides import apply_overrides, read_overrides
     from ..embed import Embedder
-    from ..ingest import ingest_file
 
     reporter = ClickReporter(quiet)
     book = load_codebook(codebook)
-    train_items = read_labelled(train, book, what="training", need_text=True) if train else []
+    train_items = read_coding(train, book, what="training", need_text=True) if train else []
     person = read_overrides(overrides, book) if overrides else []
-    segments, _ = ingest_file(input_path, text_column=text_column)
+    segments = read_items(input_path, text_column=text_column)
+    empty = non_answers(segments)
     embedder = Embedder()
     with reporter.bar("Embedding statements", len(segments)) as advance:
         vectors = embedder.encode([s.text for s in segments], progress=advance)
     segments = make_coder(embedder, book, coder, train_items, threshold=threshold,
                           prior="adapt" if adapt_prior else "flat").transform(segments, vectors)
+    # a non-answer takes no code from the tool (a person's own code still wins below)
+    segments = [replace(s, codes=[c for c in s.codes if c.by == "person"]) if na else s
+                for s, na in zip(segments, empty)]
     if person:
         segments, _ = apply_overrides(segments, person, str(overrides))
     rows = [{"id": s.id, "text": s.text, "codes": [{"code": c.code, "score": c.score, "by": c.by} for c in s.codes],
-             "primary": s.primary, "nearest": {"code": s.nearest.code, "score": s.nearest.score}}
-            for s in segments]
+             "primary": s.primary, "nearest": {"code": s.nearest.code, "score": s.nearest.score} if s.nearest else None,
+             "non_answer": na}
+            for s, na in zip(segments, empty)]
     write_jsonl_atomic(out, rows)
     coded = sum(1 for r in rows if r["codes"])
-    click.echo(f"{len(rows)} statements coded ({coded} with a code, {len(rows) - coded} uncoded) → {out}")
+    skipped = sum(empty)
+    click.echo(f"{len(rows)} items coded ({coded} with a code, {len(rows) - coded - skipped} uncoded, "
+               f"{skipped} non-answer{'s' if skipped != 1 else ''}) → {out}")
 
 
 # Command groups that live in their own modules (each keeps heavy imports inside its commands).

@@ -97,6 +97,39 @@ def register(group: click.Group) -> None:
             sys.exit(1)
 
     # ------------------------------------------------------------------ eval
+    @codebook.command()
+    @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+    @click.option("--out", "-o", type=click.Path(path_type=Path),
+                  help="Where to write the YAML codebook (default: print it). An existing file is not replaced.")
+    @click.option("--name", help="Codebook name (default: from the notes file or run folder).")
+    @click.option("--themes", type=click.IntRange(2, 50), help="Number of themes to draft from (notes only; "
+                                                               "default: about sqrt(statements)).")
+    def draft(paths, out, name, themes):
+        """Draft a starter codebook from the notes' own themes.
+
+        PATHS is a finished run folder, or notes files (analysed first). Each
+        theme becomes a code with a readable id and label, a description to
+        rewrite, include lines and examples cited by file and line. Edit it,
+        check it with `plenary codebook validate`, then run with --codebook.
+        """
+        from ..api import Settings
+        from ..errors import InputError
+        from ..evaluate.draft import draft_from
+        from ..files import write_bytes_atomic
+
+        if out is not None and Path(out).exists():
+            raise InputError(out, "already exists; choose another --out or remove it first")
+        try:
+            text, where = draft_from(list(paths), name=name, settings=Settings(n_themes=themes))
+        except ValueError as exc:
+            raise InputError(paths[0], str(exc)) from None
+        if out is None:
+            click.echo(text, nl=False)
+            return
+        write_bytes_atomic(out, text.encode("utf-8"))
+        n = text.count("\n  - id:")
+        click.echo(f"{n} codes drafted from {where} → {out} (edit it, then `plenary codebook validate {out}`)")
+
     @group.command(name="eval")
     @click.argument("gold", type=click.Path(path_type=Path))
     @_learning_options
@@ -122,15 +155,17 @@ def register(group: click.Group) -> None:
         """Agreement between the tool's coding and yours.
 
         GOLD is your coded sample: JSONL {"id", "text", "labels": [...], "primary"?}
-        per line, or a CSV with those columns (labels separated by ';'; an empty
-        list means you left the statement uncoded). By default the gold texts are
+        per line, a CSV with those columns (labels separated by ';'; an empty
+        list means you left the statement uncoded), or a REFI-QDA .qdpx project
+        whose coded selections are the statements. Labels may name a code by
+        its id or its label. By default the gold texts are
         coded afresh with the codebook; --run or --predictions compare with coding
         already done. Reports per-code precision/recall/F1, macro and micro F1,
         Cohen's kappa, Krippendorff's alpha (nominal and MASI), a confusion matrix
         and every disagreement with the tool's scores, with bootstrap 95%
         intervals. Writes eval.json, eval.md, confusion.png and confusion.svg.
         """
-        from ..coding.labelled import read_labelled
+        from ..exchange.coded import read_coding
         from ..evaluate.agreement import evaluate, predictions_from_records, read_coded
         from ..render.evaluation import eval_text, write_eval
         from ..api import load_codebook
@@ -142,8 +177,8 @@ def register(group: click.Group) -> None:
             raise click.UsageError("give --run or --predictions, not both")
         if not fresh and (cv or train):
             raise click.UsageError("--cv and --train apply when the gold texts are coded afresh, not with --run")
-        items = read_labelled(gold, book, what="gold", need_text=fresh)
-        train_items = read_labelled(train, book, what="training", need_text=True) if train else []
+        items = read_coding(gold, book, what="gold", need_text=fresh)
+        train_items = read_coding(train, book, what="training", need_text=True) if train else []
         if train_items:
             gold_ids, gold_texts = {it.id for it in items}, {it.text for it in items}
             clash = next((t for t in train_items if t.id in gold_ids or t.text in gold_texts), None)
@@ -208,14 +243,14 @@ def register(group: click.Group) -> None:
         """
         from ..api import load_codebook
         from ..coding import apply_assignments, make_coder
-        from ..coding.labelled import read_labelled
+        from ..exchange.coded import read_coding
         from ..embed import Embedder
         from ..evaluate.suggest import suggest as make_suggestions
         from ..render.suggestions import suggestions_text, write_suggestions
 
         book = load_codebook(codebook)
-        train_items = read_labelled(train, book, what="training", need_text=True) if train else []
-        gold_items = read_labelled(gold, book, what="gold") if gold else []
+        train_items = read_coding(train, book, what="training", need_text=True) if train else []
+        gold_items = read_coding(gold, book, what="gold") if gold else []
         if run_dir is not None and paths:
             raise click.UsageError("give notes PATHS or --run, not both")
         segments, name = _segments_for(paths, run_dir)
@@ -280,6 +315,10 @@ def register(group: click.Group) -> None:
         result = export_run_qdpx(run_dir, out, book, statements_only=statements_only)
         click.echo(f"{result.sources} sources, {result.selections} coded selections, {result.codings} codings "
                    f"→ {result.path}")
+        from ..exchange.rundir import read_run_json, source_status
+
+        for line in source_status(read_run_json(run_dir)):
+            click.echo(f"note: {line}; the run's own copy is exported", err=True)
         if result.rebuilt and not statements_only:
             click.echo(f"note: {len(result.rebuilt)} source(s) were not plain text and are stored as their "
                        f"statements, one per line: {', '.join(result.rebuilt)}")

@@ -19,6 +19,8 @@ from docx import Document as WordDocument
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt, RGBColor
 
+from ..text import markdown_text as md
+
 
 MAX_QUOTES = 12  # per recommendation in the appendix; the rest are counted
 
@@ -82,22 +84,24 @@ def to_docx(project: str, headings: Sequence[Any], run_summary: str | None = Non
 
 
 def to_markdown(project: str, headings: Sequence[Any], run_summary: str | None = None) -> str:
-    lines = [f"# Action plan: {project}", "", _intro(project, run_summary), ""]
+    """The plan as Markdown; every text from notes or a person goes through `md`, so it stays text."""
+    lines = [f"# Action plan: {md(project)}", "", md(_intro(project, run_summary)), ""]
     shown = [h for h in headings if h.items]
     for heading in shown:
-        lines += [f"## {heading.heading}", ""]
+        lines += [f"## {md(heading.heading)}", ""]
         if heading.note:
-            lines += [f"> {heading.note}", ""]
+            lines += [f"> {md(heading.note)}", ""]
         for item in heading.items:
-            lines.append(f"{item.number}. {item.rec.text} — *{_support(item)}*")
+            lines.append(f"{item.number}. {md(item.rec.text)} — *{_support(item)}*")
         lines.append("")
     if shown:
         lines += ["## Evidence appendix", ""]
         for h_number, heading in enumerate(shown, start=1):
-            lines += [f"### {heading.heading}", ""]
+            lines += [f"### {md(heading.heading)}", ""]
             for item in heading.items:
-                lines += [f"**{h_number}.{item.number} {item.rec.text}**", ""]
-                lines += [f"- “{st.text}” ({st.source}, line {st.line}; {st.event})" for st in item.quotes[:MAX_QUOTES]]
+                lines += [f"**{h_number}.{item.number} {md(item.rec.text)}**", ""]
+                lines += [f"- “{md(st.text)}” ({md(st.source)}, line {st.line}; {md(st.event)})"
+                          for st in item.quotes[:MAX_QUOTES]]
                 if len(item.quotes) > MAX_QUOTES:
                     lines.append(f"- … and {len(item.quotes) - MAX_QUOTES} more statements")
                 if not item.quotes:

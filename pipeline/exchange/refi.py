@@ -33,9 +33,9 @@ import yaml
 from lxml import etree
 
 from .. import __version__
-from ..codebook import Code, Codebook, CodeSet
+from ..codebook import Code, Codebook, CodeSet, code_id
 from ..errors import InputError
-from ..files import slug, write_bytes_atomic
+from ..files import write_bytes_atomic
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -160,6 +160,33 @@ def validate_codebook_xml(path: Path, root: etree._Element) -> None:
         raise InputError(path, f"is not a valid REFI-QDA codebook: {reason}", line)
 
 
+def _drop_empty_sets(root: etree._Element, ns: str, notes: "ImportNotes") -> None:
+    """Real exports bend the schema in harmless ways: Taguette always writes an empty <Sets/>, which the schema
+    refuses (a Sets element needs at least one Set). It says nothing, so it is removed, with a warning."""
+    for sets in root.findall(f"{{{ns}}}Sets"):
+        if not len(sets):
+            root.remove(sets)
+            notes.messages.append("an empty <Sets/> (as Taguette writes it) was ignored: the REFI-QDA schema "
+                                  "wants at least one Set there")
+
+
+def _dotted_hierarchy(codes: list, notes: "ImportNotes") -> None:
+    """Taguette has no nested codes and writes a hierarchy in names ("interesting.places"): when the file
+    nests no code, a dotted name hangs under the code named by what comes before its last dot."""
+    if any(c.parent for c in codes):
+        return
+    by_label = {c.label: c for c in codes}
+    moved = []
+    for code in codes:
+        if "." in code.label.strip("."):
+            parent = by_label.get(code.label.rsplit(".", 1)[0])
+            if parent is not None and parent is not code:
+                code.parent = parent.id
+                moved.append(code.label)
+    if moved:
+        notes.messages.append(f"dotted code names read as a hierarchy: {', '.join(moved)}")
+
+
 def _split_description(text: str | None) -> tuple[str, dict[str, Any]]:
     text = (text or "").strip()
     if EXTRA_MARK not in text:
@@ -196,7 +223,7 @@ def codebook_from_element(path: Path, root: etree._Element, ns: str, name: str,
             raise InputError(path, "a Code has no name", el.sourceline, "name")
         desc_el = el.find(f"{{{ns}}}Description")
         description, extra = _split_description(desc_el.text if desc_el is not None else None)
-        base = str(extra.get("id") or slug(label) or "code")
+        base = str(extra.get("id") or code_id(label))
         cid, n = base, 2
         while cid in used or cid.lower() in ("none", "uncoded"):
             cid, n = f"{base}-{n}", n + 1
@@ -228,6 +255,7 @@ def codebook_from_element(path: Path, root: etree._Element, ns: str, name: str,
         visit(el, None)
     if not codes:
         raise InputError(path, "holds no codes")
+    _dotted_hierarchy(codes, notes)
     sets = []
     sets_el = root.find(f"{{{ns}}}Sets")
     for el in (sets_el.findall(f"{{{ns}}}Set") if sets_el is not None else []):
@@ -256,16 +284,24 @@ def read_qdc(path: str | Path, notes: ImportNotes | None = None) -> Codebook:
     path = Path(path)
     if not path.exists():
         raise InputError(path, "codebook file not found")
-    root = parse_xml(path, path.read_bytes(), "REFI-QDA codebook (.qdc)")
+    return read_qdc_bytes(path.read_bytes(), path, notes)
+
+
+def read_qdc_bytes(data: bytes, name: str | Path, notes: ImportNotes | None = None) -> Codebook:
+    """A .qdc file's content (an upload, a stream's bytes) as a codebook; `name` is the file that errors
+    name and whose stem names the codebook when the file does not. Errors: InputError as read_qdc."""
+    path = Path(name)
+    root = parse_xml(path, data, "REFI-QDA codebook (.qdc)")
     if root.tag != f"{{{CODEBOOK_NS}}}CodeBook":
         raise InputError(path, f"is not a REFI-QDA codebook: the root element is <{etree.QName(root).localname}> "
                                f"in namespace '{etree.QName(root).namespace}', expected <CodeBook> in {CODEBOOK_NS}",
                          root.sourceline)
-    validate_codebook_xml(path, root)
     notes = notes if notes is not None else ImportNotes()
+    _drop_empty_sets(root, CODEBOOK_NS, notes)
+    validate_codebook_xml(path, root)
     notes.origin = root.get("origin")
     meta = _meta_from_origin(notes.origin)
     book, _ = codebook_from_element(path, root, CODEBOOK_NS, meta.get("name") or path.stem, notes)
     book.version, book.description = meta.get("version"), meta.get("description")
-    book.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    book.sha256 = hashlib.sha256(data).hexdigest()
     return book

@@ -34,7 +34,7 @@ import jsonlines
 from ..defaults import RANK_WEIGHTS, rank_formula
 from ..errors import InputError
 from ..files import jsonl_rows, staged_folder, write_json
-from ..records import Analysis, CodeAssignment, HeadingPlan, Segment, Theme
+from ..records import Analysis, CodeAssignment, HeadingPlan, Recommendation, Segment, Support, Theme, support_of
 from ..themes import theme_centres
 
 SCHEMA_VERSION = 1
@@ -83,6 +83,7 @@ def segment_from_record(row: Mapping[str, Any]) -> Segment:
 def theme_record(theme: Theme, by_id: Mapping[str, Segment], centre=None) -> dict[str, Any]:
     return {
         "id": theme.id, "label": theme.label, "keywords": theme.keywords, "size": theme.size,
+        "support": support_record(support_of(theme.segments, by_id)),
         "rank": theme.rank or None, "score": theme.score, "components": theme.components,
         "codes": [{"code": c.code, "share": c.score} for c in theme.codes],
         "quotes": [{"id": q, "text": by_id[q].text, "source": by_id[q].source, "line": by_id[q].line_start}
@@ -93,12 +94,24 @@ def theme_record(theme: Theme, by_id: Mapping[str, Segment], centre=None) -> dic
     }
 
 
-def plan_record(plan: HeadingPlan) -> dict[str, Any]:
+def support_record(support: Support) -> dict[str, Any]:
+    return {"total": support.total, "distinct": support.distinct, "campaign": support.campaign,
+            "is_campaign": support.is_campaign}
+
+
+def recommendation_record(r: Recommendation, by_id: Mapping[str, Segment] | None = None) -> dict[str, Any]:
+    counted = {"support_counts": support_record(support_of(r.evidence, by_id))} if by_id is not None else {}
+    return {"text": r.text, "support": r.support, **counted, "sections": r.sections, "events": r.events,
+            "evidence": r.evidence, "themes": r.themes, "drafted_from": r.source_text,
+            "heading_score": r.heading_score, "heading_margin": r.heading_margin, "flags": r.flags,
+            "edits": r.edits, "rule": r.rule, "style": r.style}
+
+
+def plan_record(plan: HeadingPlan, by_id: Mapping[str, Segment] | None = None) -> dict[str, Any]:
     return {
         "code": plan.code, "heading": plan.heading, "note": plan.note,
-        "recommendations": [{"text": r.text, "support": r.support, "sections": r.sections,
-                             "evidence": r.evidence, "themes": r.themes, "drafted_from": r.source_text}
-                            for r in plan.recommendations],
+        "recommendations": [recommendation_record(r, by_id) for r in plan.recommendations],
+        "more": [recommendation_record(r, by_id) for r in plan.more],
     }
 
 
@@ -151,7 +164,9 @@ def run_record(analysis: Analysis, name: str) -> dict[str, Any]:
         "settings": settings_record(analysis.settings),
         "model": analysis.model_id,
         "versions": versions(),
-        "codebook": {"path": analysis.codebook.path, "name": analysis.codebook.name,
+        # absolute, so an export made from another folder finds it (issue 12)
+        "codebook": {"path": str(Path(analysis.codebook.path).resolve()) if analysis.codebook.path else None,
+                     "name": analysis.codebook.name,
                      "version": analysis.codebook.version, "sha256": analysis.codebook.sha256},
         "counts": {
             "documents": len(analysis.reports), "segments": len(analysis.segments), "themes": len(themes),
@@ -165,6 +180,7 @@ def run_record(analysis: Analysis, name: str) -> dict[str, Any]:
         "timings_seconds": analysis.timings,
         "failed_files": [{"path": f.path, "error": str(f)} for f in analysis.failures],
         "ranking": {"formula": rank_formula(), "weights": RANK_WEIGHTS},
+        "codebook_fit": getattr(analysis, "fit", {}) or {},
     }
 
 
@@ -189,7 +205,7 @@ def write_run(analysis: Analysis, out_dir: str | Path, name: str | None = None,
                                          "model": analysis.model_id,
                                          "themes": [theme_record(t, by_id, centres.get(t.id))
                                                     for t in analysis.themes]})
-        write_json(tmp / "recommendations.json", {"headings": [plan_record(p) for p in analysis.plans]})
+        write_json(tmp / "recommendations.json", {"headings": [plan_record(p, by_id) for p in analysis.plans]})
         write_json(tmp / "ingest.json", {"files": [r.to_dict() for r in analysis.reports],
                                          "failed": [{"path": f.path, "error": str(f)} for f in analysis.failures]})
         stored = [s for s in analysis.sources if s.text is not None]
@@ -350,3 +366,18 @@ def source_lines(run_dir: str | Path, name: str) -> list[str] | None:
 def source_files(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The run's input files (name, absolute path, sha256, format); empty for schema 0 folders."""
     return [dict(s) for s in record.get("sources") or [] if isinstance(s, dict)]
+
+
+def source_status(record: Mapping[str, Any]) -> list[str]:
+    """One line per input file that is no longer where the run read it ("not found") or whose content has
+    changed since (its sha256 differs). Exports use the run's own copy of each text either way."""
+    import hashlib
+
+    out = []
+    for src in source_files(record):
+        path = Path(str(src.get("path") or ""))
+        if not src.get("path") or not path.is_file():
+            out.append(f"{src.get('name')}: not found at {src.get('path')} (moved or deleted since the run)")
+        elif src.get("sha256") and hashlib.sha256(path.read_bytes()).hexdigest() != src["sha256"]:
+            out.append(f"{src.get('name')}: changed since the run ({path})")
+    return out

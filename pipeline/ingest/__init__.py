@@ -26,6 +26,9 @@ from ..files import slug
 from ..records import Event, IngestReport, Segment
 from .dedupe import merge_duplicates
 from .events import resolve_event
+from .language import mark_languages
+from .nonanswer import mark_non_answers
+from .split import split_long_segments
 from .notes import outline, parse_notes
 from .readers import READERS
 from .readers.tables import TEXT_COLUMN_NAMES, csv_table
@@ -63,15 +66,20 @@ class IngestResult:
     failures: list[InputError]
     events: list[Event] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)  # one per file read, in input order
+    warnings: list[str] = field(default_factory=list)  # run-wide, for the terminal and the report
 
 
 def account(report: IngestReport, segments: Sequence[Segment]) -> None:
     """Say what became of every non-blank line: in a statement, structure (headings...), or dropped and why."""
-    in_statements: set[int] = set()
+    # a workbook read sheet by sheet numbers rows per sheet: a line is (sheet, number) there
+    by_sheet = report.format == "xlsx" and any(d.sheet for d in report.dropped) or \
+        report.format == "xlsx" and len({tuple(s.section[:1]) for s in segments}) > 1
+    in_statements: set[tuple] = set()
     for seg in segments:
-        in_statements.update(range(seg.line_start, seg.line_end + 1))
-    structure = set(report.structure_lines) - in_statements
-    dropped = {d.line for d in report.dropped} - in_statements - structure
+        sheet = seg.section[0] if by_sheet and seg.section else None
+        in_statements.update((sheet, n) for n in range(seg.line_start, seg.line_end + 1))
+    structure = {(None, n) for n in report.structure_lines} - in_statements
+    dropped = {(d.sheet if by_sheet else None, d.line) for d in report.dropped} - in_statements - structure
     read = report.lines.get("read")
     report.lines.update({"in_statements": len(in_statements), "structure": len(structure), "dropped": len(dropped)})
     if read is not None:
@@ -79,8 +87,10 @@ def account(report: IngestReport, segments: Sequence[Segment]) -> None:
 
 
 def read_file(path: str | Path, event: str | None = None, text_column: str | Sequence[str] | None = None,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Segment], IngestReport, SourceFile]:
-    """Read one file, unredacted: (segments, ingest report, source file). Raises InputError with a one-line reason."""
+              max_bytes: int = DEFAULT_MAX_BYTES,
+              header_row: int | None = None) -> tuple[list[Segment], IngestReport, SourceFile]:
+    """Read one file, unredacted: (segments, ingest report, source file). Raises InputError with a one-line reason.
+    `header_row` (1-based) says which row of a spreadsheet or CSV holds the column names."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED:
@@ -93,8 +103,9 @@ def read_file(path: str | Path, event: str | None = None, text_column: str | Seq
     check_kind(path, reader.content)
     event = event or slug(path.name)
     report = IngestReport(source=path.name, event=event, format=reader.format)
-    read = reader.read(path, event, text_column, report)
-    segments = list(read.segments)
+    options = {"header_row": header_row} if header_row is not None and "header_row" in reader.options else {}
+    read = reader.read(path, event, text_column, report, **options)
+    segments = split_long_segments(list(read.segments), report)
     if report.encoding != "utf-8":
         report.notes.append(f"encoding: {report.encoding}")
     if not segments:
@@ -108,16 +119,18 @@ def read_file(path: str | Path, event: str | None = None, text_column: str | Seq
 
 
 def ingest_file(path: str | Path, event: str | None = None, text_column: str | Sequence[str] | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES, redact: bool = True) -> tuple[list[Segment], IngestReport]:
+                max_bytes: int = DEFAULT_MAX_BYTES, redact: bool = True,
+                header_row: int | None = None) -> tuple[list[Segment], IngestReport]:
     """Read one file into segments and its ingest report. Raises InputError with a one-line reason.
 
     With `redact` (the default) personal details are replaced before the
     segments are returned, names learned from this file alone; `ingest()`
     redacts a whole run at once, so a name found in one file is hidden in all.
     """
-    segments, report, _ = read_file(path, event, text_column, max_bytes)
+    segments, report, _ = read_file(path, event, text_column, max_bytes, header_row)
     if redact:
         segments = Redactor().fit(texts_of(segments, [report])).apply(segments, [report])
+    segments, _ = mark_languages(mark_non_answers(segments, [report]), [report])
     return segments, report
 
 
@@ -149,7 +162,8 @@ def texts_of(segments: Sequence[Segment], reports: Sequence[IngestReport]) -> li
 
 def ingest(paths: Iterable[str | Path], event: str | Event | None = None,
            text_column: str | Sequence[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-           redact: bool = True, dedupe: bool = True, events: Mapping[str, Event] | None = None) -> IngestResult:
+           redact: bool = True, dedupe: bool = True, events: Mapping[str, Event] | None = None,
+           progress=None, header_row: int | None = None) -> IngestResult:
     """Ingest every file; a bad file is recorded as a failure and the others still load.
 
     `event` names the event of every file (a name, or an Event whose date,
@@ -158,7 +172,9 @@ def ingest(paths: Iterable[str | Path], event: str | Event | None = None,
     `event.yaml` sidecar (see `events`), or is the file's name. Then personal
     details are redacted (`redact`: names learned from the whole run; each text
     file's whole text is redacted the same way, for exports and views) and the
-    same statement pasted into two files of one event is kept once (`dedupe`).
+    same statement pasted into two files of one event is kept once (`dedupe`; `progress(done, total)` is
+    told as it goes). Non-answers are marked (`nonanswer`) and every statement gets its language
+    (`language`); `warnings` says plainly when statements are not in English.
     """
     segments: list[Segment] = []
     reports: list[IngestReport] = []
@@ -171,13 +187,19 @@ def ingest(paths: Iterable[str | Path], event: str | Event | None = None,
     for path in expand_paths(paths):
         try:
             info = resolve_event(path, override, given.get(path.name))
-            segs, report, source = read_file(path, event=info.name, text_column=text_column, max_bytes=max_bytes)
+            segs, report, source = read_file(path, event=info.name, text_column=text_column, max_bytes=max_bytes,
+                                             header_row=header_row)
         except InputError as exc:
             failures.append(exc)
             continue
         except OSError as exc:
             failures.append(InputError(path, f"cannot be read ({exc.strerror or exc})"))
             continue
+        if any(seg.id in seen for seg in segs):
+            # the same respondent ids in two files are two respondents: qualify this file's ids by the file
+            doc = slug(path.name)
+            segs = [s if s.id.startswith(doc + ":") else replace(s, id=f"{doc}:{s.id}") for s in segs]
+            report.notes.append(f"ids also used by an earlier file: this file's ids are written '{doc}:<id>'")
         clash = None
         for seg in segs:
             if seg.id in seen:
@@ -202,11 +224,14 @@ def ingest(paths: Iterable[str | Path], event: str | Event | None = None,
     else:
         for report in reports:
             report.notes.append("redaction: off (--no-redact)")
+    segments = mark_non_answers(segments, reports)
     if dedupe:
-        segments = merge_duplicates(segments, reports)
+        segments = merge_duplicates(segments, reports, progress=progress)
         for report in reports:  # merged copies moved from "in statements" to "dropped: duplicate"
             account(report, [s for s in segments if s.source == report.source])
-    return IngestResult(segments, reports, failures, list(events.values()), sources)
+    segments, warning = mark_languages(segments, reports)
+    return IngestResult(segments, reports, failures, list(events.values()), sources,
+                        warnings=[warning] if warning else [])
 
 
 def _with_event_info(seg: Segment, info: Event) -> Segment:

@@ -22,9 +22,20 @@ from typing import Iterable
 from .. import text as T
 from ..files import slug
 from ..records import DroppedLine, IngestReport, Segment
+from .nonview import non_view_lines
 
-BULLET_RE = re.compile(r"^(?P<indent>\s*)(?:[-•*▪◦·‣–]|\d{1,2}[.)](?=\s)|\(?[a-h]\)(?=\s))\s+(?P<body>\S.*)$")
+# ingest.json has always called attendee and organisation lists "roster"
+NON_VIEW_REASON = {"attendees": "roster"}
+
+# a list marker: -, •, *..., "1." or "1)", "(a)", or Word-style decimal numbering ("1.1 The Chair ...")
+BULLET_RE = re.compile(r"^(?P<indent>\s*)(?:[-•*▪◦·‣–]|\d{1,2}[.)](?=\s)|\d{1,2}(?:\.\d{1,2})+\.?(?=\s+[\"“‘'(A-Z])|"
+                       r"\(?[a-h]\)(?=\s))\s+(?P<body>\S.*)$")
 EMPTY_BULLET_RE = re.compile(r"^\s*(?:[-•*▪◦·‣–]|\d{1,2}[.)])\s*$")
+# "3. What residents value" over "3.1 ...", and "Item 4. Anti-social behaviour": numbered section headings
+NUMBERED_HEADING_RE = re.compile(r"^\s*(?P<num>\d{1,2})\.?\s+(?P<body>[A-Z][^.!?]{1,80})$")
+SUB_NUMBER_RE = re.compile(r"^\s*(?P<num>\d{1,2})\.\d{1,2}\.?\s")
+ITEM_HEADING_RE = re.compile(r"^\s*(item|section|topic|sheet)\s+\d{1,2}\.?(\s*[:–—-])?\s+[^.!?]{1,80}$", re.I)
+LEADING_STAR_RE = re.compile(r"^(\s*)\*(\s+)(?=\S)")
 MD_HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<body>.+?)\s*#*\s*$")
 WORKSHOP_RE = re.compile(r"^(workshop|session|breakout|part|day|table|group|theme|round|panel)\s+[\w.]{1,4}\s*[:–—-]\s*\S",
                          re.I)
@@ -48,6 +59,9 @@ END_PUNCT = ".?!:;…\"”’)"
 
 
 def clean_line(line: str) -> str:
+    star = LEADING_STAR_RE.match(line)
+    if star:  # "* point" is a bullet: keep its marker, strip emphasis from the rest only
+        return star.group(1) + "*" + star.group(2) + clean_line(line[star.end():])
     line = MD_LINK_RE.sub(r"\1", line)
     line = HTML_TAG_RE.sub(" ", line)
     line = EMPHASIS_RE.sub("", line)
@@ -145,7 +159,8 @@ def split_blocks(lines: Iterable[tuple[int, str]]) -> tuple[list[Block], list[Dr
     blocks: list[Block] = []
     dropped: list[DroppedLine] = []
     current: Block | None = None
-    for number, raw in lines:
+    lines = list(lines)
+    for k, (number, raw) in enumerate(lines):
         line = clean_line(raw)
         stripped = line.strip()
         if not stripped:
@@ -156,7 +171,7 @@ def split_blocks(lines: Iterable[tuple[int, str]]) -> tuple[list[Block], list[Dr
             dropped.append(DroppedLine(number, reason, stripped))
             current = None
             continue
-        md = MD_HEADING_RE.match(stripped)
+        md = MD_HEADING_RE.match(stripped) or _numbered_heading(stripped, lines, k)
         bullet = BULLET_RE.match(line)
         if "\t" in line:
             blocks.append(Block("table", [(number, line)]))
@@ -175,6 +190,17 @@ def split_blocks(lines: Iterable[tuple[int, str]]) -> tuple[list[Block], list[Dr
             current = Block("text", [(number, stripped)])
             blocks.append(current)
     return blocks, dropped
+
+
+def _numbered_heading(stripped: str, lines: list[tuple[int, str]], k: int) -> re.Match | None:
+    """'3. What residents value' with '3.1 ...' under it, or 'Item 4. Play area': a heading, as if '## ...'."""
+    nxt = next((line for _, line in lines[k + 1:] if line.strip()), "")
+    numbered = NUMBERED_HEADING_RE.match(stripped)
+    if numbered and (sub := SUB_NUMBER_RE.match(nxt)) and sub.group("num") == numbered.group("num"):
+        return MD_HEADING_RE.match("## " + numbered.group("body").strip())
+    if ITEM_HEADING_RE.match(stripped):
+        return MD_HEADING_RE.match("## " + stripped)
+    return None
 
 
 def merge_continuations(blocks: list[Block]) -> list[Block]:
@@ -233,6 +259,7 @@ class BlockParser:
         self._after_run: Block | None = None  # the block after it
 
     def parse(self, blocks: list[Block]) -> list[Segment]:
+        blocks = self.drop_non_views(blocks)
         for i, block in enumerate(blocks):
             prev = blocks[i - 1] if i else None
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
@@ -250,6 +277,30 @@ class BlockParser:
         return self.segments
 
     # ------------------------------------------------------------------ bookkeeping
+    def drop_non_views(self, blocks: list[Block]) -> list[Block]:
+        """Leave out the lines that are not participants' views (title block, attendee lists, welcome,
+        ground rules, agenda, next steps, contact lines: `nonview`), each with its kind as the reason.
+        A heading the document marks as its title stays a heading; other blocks lose their marked lines."""
+        by_block: dict[int, dict[int, str]] = {}
+        for (i, j), kind in non_view_lines(blocks).items():
+            by_block.setdefault(i, {})[j] = kind
+        kept: list[Block] = []
+        for i, block in enumerate(blocks):
+            hits = by_block.get(i, {})
+            if not hits or (block.kind == "heading" and set(hits.values()) == {"title"}):
+                kept.append(block)
+                continue
+            for j, kind in sorted(hits.items()):
+                self.report.dropped.append(DroppedLine(block.lines[j][0], NON_VIEW_REASON.get(kind, kind),
+                                                       block.lines[j][1].strip()))
+            if len(hits) == len(block.lines):
+                kind = hits[min(hits)]
+                block.role = f"dropped:{NON_VIEW_REASON.get(kind, kind)}"
+                continue
+            block.lines = [line for j, line in enumerate(block.lines) if j not in hits]  # "Next steps: ..." under a list
+            kept.append(block)
+        return kept
+
     def drop(self, block: Block, reason: str) -> None:
         block.role = f"dropped:{reason}"
         for number, piece in block.lines:

@@ -57,7 +57,8 @@ def check_size(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
     if size == 0:
         raise InputError(path, "file is empty (0 bytes)")
     if size > max_bytes:
-        raise InputError(path, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+        mb = 1024 * 1024  # the limit is set in MB of 1024 x 1024 bytes (--max-mb 50 = 52,428,800 bytes)
+        raise InputError(path, f"file is {size / mb:.1f} MB, over the {max_bytes / mb:g} MB limit "
                                "(raise it with --max-mb)")
     return size
 

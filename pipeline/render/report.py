@@ -12,7 +12,7 @@ import jinja2
 
 from ..defaults import rank_formula
 from ..exchange import rundir
-from ..records import Analysis
+from ..records import Analysis, support_of
 from .charts import svg_bars
 from .markdown import recommendations_markdown, summary_markdown
 
@@ -29,6 +29,7 @@ def report_html(result: Analysis, record: dict[str, Any]) -> str:
                                                           for sid in r.evidence}
     return env.get_template("report.html.j2").render(
         record=record, themes=ranked, unclustered=unclustered, plans=result.plans, by_id=by_id,
+        support_of=support_of,
         codebook=result.codebook, colours=colours, formula=rank_formula(),
         theme_chart=svg_bars((f"{t.rank}. {t.label}", t.size, "#4c72b0") for t in ranked),
         code_chart=svg_bars([(result.codebook[c].label if c in result.codebook else c, n, colours.get(c, "#999"))

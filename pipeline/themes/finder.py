@@ -10,7 +10,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..defaults import MIN_THEME_SIZE, N_QUOTES, THEME_MIN_SIMILARITY
+from ..defaults import LABEL_SAMPLE, MIN_THEME_SIZE, N_QUOTES, QUOTE_POOL, THEME_MIN_SIMILARITY
 from ..records import UNCLUSTERED, Segment, Theme
 from .cluster import Clusterer, KMeansClusterer, Reducer
 from .label import CTfidfLabeller, content_terms
@@ -28,13 +28,16 @@ class ThemeFinder:
 
     def __init__(self, clusterer: Clusterer | None = None, labeller: CTfidfLabeller | None = None,
                  reducer: Reducer | None = None, min_size: int = MIN_THEME_SIZE,
-                 min_similarity: float = THEME_MIN_SIMILARITY, n_quotes: int = N_QUOTES):
+                 min_similarity: float = THEME_MIN_SIMILARITY, n_quotes: int = N_QUOTES,
+                 label_sample: int = LABEL_SAMPLE, quote_pool: int = QUOTE_POOL):
         self.clusterer = clusterer
         self.labeller = labeller
         self.reducer = reducer
         self.min_size = min_size
         self.min_similarity = min_similarity
         self.n_quotes = n_quotes
+        self.label_sample = label_sample  # statements per theme whose words make its keywords (defaults.LABEL_SAMPLE)
+        self.quote_pool = quote_pool  # statements nearest the centre that quotes are chosen from
 
     def fit(self, segments: Sequence[Segment], vectors: np.ndarray) -> "ThemeFinder":
         self.themes_ = self._find(segments, vectors)
@@ -71,22 +74,37 @@ class ThemeFinder:
         centres = [centres[i] for i in order]
 
         texts = [s.text for s in segments]
-        terms = content_terms(texts)
-        keywords = labeller.keywords([[t for i in g for t in terms[i]] for g in groups])
+        ordered = [g[np.argsort(-(vectors[g] @ centre), kind="stable")] for g, centre in zip(groups, centres)]
+        # keywords from a bounded sample of each theme (all of it up to label_sample): spaCy stays linear
+        samples = [label_sample(o, self.label_sample) for o in ordered]
+        read = sorted({int(i) for sample in samples for i in sample})
+        terms = dict(zip(read, content_terms([texts[i] for i in read])))
+        keywords = labeller.keywords([[t for i in sample for t in terms[int(i)]] for sample in samples])
 
+        names = labeller.labels([[texts[i] for i in o] for o in ordered], centres, keywords)
         themes: list[Theme] = []
-        for number, (g, centre, kw) in enumerate(zip(groups, centres, keywords), start=1):
-            by_centrality = g[np.argsort(-(vectors[g] @ centre), kind="stable")]
+        for number, (by_centrality, centre, kw, label) in enumerate(zip(ordered, centres, keywords, names), start=1):
             ids = [segments[i].id for i in by_centrality]
-            quotes = diverse_quotes(ids, vectors[by_centrality], centre, [texts[i] for i in by_centrality],
+            pool = by_centrality[: self.quote_pool]  # quotes are central: MMR over the nearest only
+            quotes = diverse_quotes(ids[: len(pool)], vectors[pool], centre, [texts[i] for i in pool],
                                     n=self.n_quotes)
-            themes.append(Theme(id=f"theme-{number:02d}", label=labeller.label(kw), keywords=kw,
-                                segments=ids, quotes=quotes))
+            themes.append(Theme(id=f"theme-{number:02d}", label=label, keywords=kw, segments=ids, quotes=quotes))
         rest = np.flatnonzero(labels == -1)
         if len(rest):
             themes.append(Theme(id=UNCLUSTERED, label="Unclustered statements", keywords=[],
                                 segments=[segments[i].id for i in rest], quotes=[]))
         return themes
+
+
+def label_sample(by_centrality: np.ndarray, cap: int) -> np.ndarray:
+    """At most `cap` of a theme's members (given most central first): all of them when they fit, else the
+    cap/2 most central and the rest spread evenly through the others, so keywords see the whole theme."""
+    if len(by_centrality) <= cap:
+        return by_centrality
+    head = cap // 2
+    rest = by_centrality[head:]
+    spread = np.unique(np.linspace(0, len(rest) - 1, cap - head).round().astype(int))
+    return np.concatenate([by_centrality[:head], rest[spread]])
 
 
 def theme_centres(themes: Sequence[Theme], segments: Sequence[Segment], vectors: np.ndarray) -> dict[str, np.ndarray]:

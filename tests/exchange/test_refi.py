@@ -259,3 +259,45 @@ def test_cli_checks_an_exported_project(tmp_path):
             z.writestr(n, data)
     result = runner.invoke(main, ["import", "qdpx", str(broken)])
     assert result.exit_code == 2 and "names no code" in result.output
+
+
+# --------------------------------------------------------------------------- issue 12: real exports bend the schema
+FIELD_QDC = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.mark.parametrize("path, children", [
+    (FIELD_QDC / "cases" / "field" / "taguette-codebook.qdc", {"interesting.places": "interesting"}),
+    (FIELD_QDC / "field" / "taguette-codebook-2.qdc",
+     {"transport.buses": "transport", "transport.buses.fares": "transport.buses"}),
+])
+def test_taguette_codebook_with_empty_sets_imports_with_a_warning(path, children):
+    notes = ImportNotes()
+    book = read_qdc(path, notes)
+    assert any("empty <Sets/>" in m for m in notes.messages)
+    by_label = {c.label: c for c in book.codes}
+    for child, parent in children.items():
+        assert by_label[child].parent == by_label[parent].id  # dotted names are a hierarchy
+    assert any("dotted code names" in m for m in notes.messages)
+
+
+def test_taguette_import_on_the_command_line(tmp_path):
+    out = tmp_path / "taguette.yaml"
+    done = CliRunner().invoke(main, ["import", "qdc", str(FIELD_QDC / "cases" / "field" / "taguette-codebook.qdc"),
+                                     "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "empty <Sets/>" in done.output and out.exists()
+
+
+def test_moved_or_changed_sources_are_named(tmp_path):
+    from pipeline.exchange.rundir import source_status
+
+    kept, changed = tmp_path / "kept.txt", tmp_path / "changed.txt"
+    kept.write_text("- a point\n", encoding="utf-8")
+    changed.write_text("- another point\n", encoding="utf-8")
+    record = {"sources": [
+        {"name": "kept.txt", "path": str(kept), "sha256": hashlib.sha256(kept.read_bytes()).hexdigest()},
+        {"name": "changed.txt", "path": str(changed), "sha256": "0" * 64},
+        {"name": "moved.txt", "path": str(tmp_path / "elsewhere" / "moved.txt"), "sha256": "0" * 64}]}
+    status = source_status(record)
+    assert status == [f"changed.txt: changed since the run ({changed})",
+                      f"moved.txt: not found at {tmp_path / 'elsewhere' / 'moved.txt'} (moved or deleted since the run)"]

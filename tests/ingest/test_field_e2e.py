@@ -35,3 +35,28 @@ def test_non_answers_join_no_theme(cache_dir):
     marked = [s for s in result.segments if s.attributes.get("non_answer")]
     assert len(marked) == 12 and all(s.theme in (None, "unclustered") and not s.codes for s in marked)
     assert not any(set(t.segments) & {s.id for s in marked} for t in result.themes)
+
+
+def test_campaign_texts_show_distinct_and_total_support(cache_dir, tmp_path):
+    """survey-duplicates.csv: template answers given by several respondents are counted twice over, in full
+    and once per wording, in themes.json, recommendations.json and report.html."""
+    from pipeline.exchange import rundir
+    from pipeline.render.report import rendered_files
+
+    settings = Settings(cache_dir=str(cache_dir))
+    result = analyse(read_corpus([FIELD / "survey-duplicates.csv"], settings), settings=settings)
+    record = rundir.run_record(result, "dups")
+    out = rundir.write_run(result, tmp_path / "dups", "dups", rendered_files(result, record, "dups"), record)
+    themes = rundir.read_themes_json(out)["themes"]
+    by_text = {s.id: s.text for s in result.segments}
+    for theme in themes:
+        wordings = {by_text[i].casefold() for i in theme["segments"]}
+        assert theme["support"]["total"] == len(theme["segments"])
+        assert theme["support"]["distinct"] == len(wordings)
+    # the 4 and 3 identical answers are campaign texts: some theme holds repeated wordings
+    assert any(t["support"]["distinct"] < t["support"]["total"] for t in themes)
+    assert sum(t["support"]["campaign"] for t in themes) == 7
+    plans = rundir.read_recommendations_json(out)["headings"]
+    recs = [r for p in plans for r in p["recommendations"] + p["more"]]
+    assert recs and all(r["support_counts"]["total"] == len(r["evidence"]) for r in recs)
+    assert "distinct" in (out / "report.html").read_text(encoding="utf-8")

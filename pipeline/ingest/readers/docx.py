@@ -25,6 +25,7 @@ from ... import text as T
 from ...errors import InputError
 from ...records import DroppedLine, IngestReport
 from ..notes import BULLET_RE, SUB_MARKER_RE, Block, line_reason, segment_blocks
+from ..transcripts import transcript_segments
 from .registry import Read, register
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -239,6 +240,10 @@ def read_docx(path: Path, event: str, text_column, report: IngestReport) -> Read
     blocks = docx_blocks(path, report)
     if not blocks and not report.dropped:
         raise InputError(path, "Word document has no text")
+    lines = [line for b in blocks if b.kind != "row" for line in b.lines]
+    turns = transcript_segments(lines, path.name, event, report) if lines else None
+    if turns is not None:  # a Word transcript: its paragraphs are speaker turns
+        return Read(turns)
     return Read(segment_blocks(blocks, path.name, event, report))
 
 

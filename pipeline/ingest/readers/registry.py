@@ -24,11 +24,12 @@ class Reader:
     read: ReadFn
     format: str  # the name in the ingest report: text | markdown | docx | pdf | csv | xlsx | jsonl
     content: str  # what `sniff` must find in the file: text | docx | xlsx | pdf
+    options: tuple[str, ...] = ()  # keyword options the reader takes beyond text_column (e.g. "header_row")
 
 
 READERS: dict[str, Reader] = {}  # lower-case suffix with its dot -> reader
 
 
-def register(suffixes: Sequence[str], read: ReadFn, format: str, content: str) -> None:
+def register(suffixes: Sequence[str], read: ReadFn, format: str, content: str, options: Sequence[str] = ()) -> None:
     for suffix in suffixes:
-        READERS[suffix.lower()] = Reader(read, format, content)
+        READERS[suffix.lower()] = Reader(read, format, content, tuple(options))
