@@ -12,7 +12,7 @@ import math
 # How statements become vectors (embed.BACKENDS). "onnx" (ONNX Runtime, fp32) gives torch's vectors to
 # about 1e-6 and the same themes and codes on NHS comments; "onnx-int8" is 3.5x faster (776 vs ~220
 # statements/s on 2 cores) but moved 1.7% of statements' codes and changed themes as much as a new k-means
-# seed (lab/scale/README.md), so it is a choice, not the default.
+# seed (5,000 NHS comments; docs/scale.md), so it is a choice, not the default.
 EMBEDDING_BACKEND = "onnx"
 SEED = 0  # every random choice (k-means starts, folds, bootstrap) is seeded, so a run repeats exactly
 
