@@ -1,7 +1,6 @@
 """Reading the run folders a comparison starts from (run.json, themes.json, segments.jsonl)."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from ..files import jsonl_rows
+from ..exchange import rundir
 from ..records import Event
 
 RUN_FILES = ("run.json", "themes.json", "segments.jsonl")
@@ -48,30 +47,6 @@ class RunData:
     @property
     def by_id(self) -> dict[str, dict[str, Any]]:
         return {s["id"]: s for s in self.segments}
-
-
-def _read_json(path: Path) -> Any:
-    if not path.exists():
-        raise InputError(path.parent, f"not a complete Plenary run folder: {path.name} is missing "
-                                      "(run `plenary run` first, and wait for it to finish)")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"not valid JSON ({exc.msg})", exc.lineno) from None
-    except UnicodeDecodeError:
-        raise InputError(path, "not UTF-8 text") from None
-
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        raise InputError(path.parent, f"not a complete Plenary run folder: {path.name} is missing")
-    rows = []
-    for number, row in jsonl_rows(path, path.read_text(encoding="utf-8")):
-        for key in ("id", "text", "event"):
-            if key not in row:
-                raise InputError(path, "statement has no such field", number, key)
-        rows.append(row)
-    return rows
 
 
 def event_date(event: Event) -> str | None:
@@ -115,7 +90,7 @@ def _code_info(path: Path, record: dict[str, Any]) -> tuple[list[str], dict[str,
             return ids, {c.id: {"label": c.label, "heading": c.heading} for c in loaded.codable}
     recs = path / "recommendations.json"
     if recs.exists():
-        for heading in _read_json(recs).get("headings", []):
+        for heading in rundir.read_json(recs).get("headings", []):
             if heading.get("code") in info:
                 info[heading["code"]]["heading"] = heading.get("heading")
     return ids, info
@@ -123,14 +98,10 @@ def _code_info(path: Path, record: dict[str, Any]) -> tuple[list[str], dict[str,
 
 def load_run(path: str | Path) -> RunData:
     """Read and check one run folder written by `plenary run`."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(path, "run folder not found")
-    if not path.is_dir():
-        raise InputError(path, "expected a run folder written by `plenary run`, got a file")
-    record = _read_json(path / "run.json")
-    themes_doc = _read_json(path / "themes.json")
-    segments = _read_jsonl(path / "segments.jsonl")
+    path = rundir.check_run_folder(path)
+    record = rundir.read_json(path / "run.json")
+    themes_doc = rundir.read_json(path / "themes.json")
+    segments = rundir.read_segment_rows(path, required=("id", "text", "event"))
     if not segments:
         raise InputError(path / "segments.jsonl", "the run holds no statements")
     seg_ids = {s["id"] for s in segments}
