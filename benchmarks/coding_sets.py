@@ -56,6 +56,14 @@ def nhs(sample: int = 3000, seed: int = 0, pool: bool = False):
     return [task]
 
 
+def nhs_names(sample: int = 3000, seed: int = 0):
+    """The same NHS FFT v6 sample with a names-only codebook (each code's name, no description): the kind of
+    codebook the issue's held-out patient-comment set uses."""
+    task = dict(nhs(sample=sample, seed=seed)[0], set="nhs-fft-v6-names")
+    task["codes"] = [{"id": c["id"], "label": c["label"], "description": ""} for c in task["codes"]]
+    return [task]
+
+
 def vs6(codebook: Path = DATA / "vs6-minimal-codebook.yaml"):
     import yaml
     book = yaml.safe_load(codebook.read_text(encoding="utf-8"))
@@ -101,7 +109,8 @@ def proctoring():
     return tasks
 
 
-SETS = {"nhs-fft-v6": nhs, "vs6-assembly": vs6, "aibom-survey": aibom, "proctoring-educators": proctoring}
+SETS = {"nhs-fft-v6": nhs, "nhs-fft-v6-names": nhs_names, "vs6-assembly": vs6, "aibom-survey": aibom,
+        "proctoring-educators": proctoring}
 
 # ---------------------------------------------------------------- embeddings
 _embedder = None

@@ -1,5 +1,6 @@
 """Zero-shot coding benchmark: Plenary's coder beside the nearest-description baseline, on four
-human-coded sets, and (--curve) the few-shot learning curve on NHS FFT v6 beside plain logistic regression.
+human-coded sets (five rows: NHS FFT v6 with two codebooks), and (--curve) the few-shot learning curve on
+NHS FFT v6 beside plain logistic regression.
 
 Run from the repository root (the NHS set is read from ../shared/benchmarks/nhs-fft-v6):
 
@@ -9,6 +10,7 @@ Run from the repository root (the NHS set is read from ../shared/benchmarks/nhs-
 Sets (loaders and provenance in benchmarks/coding_sets.py and benchmarks/data/*/README.md):
 - nhs-fft-v6: 3,000 patient comments (seeded sample, "Did not answer" left out), 49 codes, names +
   descriptions only (7 codes have a name only);
+- nhs-fft-v6-names: the same 3,000 comments with a names-only codebook (49 code names, no descriptions);
 - vs6-assembly: tests/data/vs6-gold.jsonl, 160 bullets (62 left uncoded by the coder), with the minimal
   4-code codebook benchmarks/data/vs6-minimal-codebook.yaml written before any scoring;
 - aibom-survey: expert survey answers, 3 questions, 20-23 codes each with one-line definitions;
@@ -96,7 +98,7 @@ def plenary(task, store, train=()):
 def run_table(args, store):
     rows = []
     for name, load in sets.SETS.items():
-        tasks = load(sample=args.nhs_sample, seed=args.seed) if name == "nhs-fft-v6" else load()
+        tasks = load(sample=args.nhs_sample, seed=args.seed) if name.startswith("nhs-fft-v6") else load()
         res = {}
         for method, fn in (("baseline", baseline), ("plenary", plenary)):
             ms, secs = [], 0.0

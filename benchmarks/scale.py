@@ -11,7 +11,8 @@ are the same text; deterministic (`--seed`). The first N rows of a larger set ar
 Each size runs in its own process, cold: an empty embedding cache (the exported ONNX graphs, made once per
 machine, are reused), `run_pipeline` + `write_run` exactly as `plenary run survey.csv --text-column comment`.
 Printed per size: wall seconds per stage, peak resident memory of that process, statements per second end to
-end, the sizes of report.html and segments.jsonl; and BERTopic 0.17.4's `fit_transform` on the same texts
+end, the sizes of report.html and segments.jsonl; a second table splits ingest into its sub-stages (read,
+redact, non-answers, dedupe, language: `IngestResult.timings`) with the peak memory once ingest is done; and BERTopic 0.17.4's `fit_transform` on the same texts
 and the run's own vectors (its defaults: UMAP 5-d, HDBSCAN), in its own process, beside Plenary's time
 without embedding (BERTopic needs `pip install -e ".[bench]"`). A benchmark: it asserts nothing.
 """
@@ -117,6 +118,8 @@ def child_plenary(args) -> None:
     started = time.perf_counter()
     corpus = read_corpus([args.csv], settings)  # what run_pipeline does, with stages that can be left out
     ingest_seconds = round(time.perf_counter() - started, 2)
+    ingest_parts = dict(getattr(corpus, "timings", {}) or {})
+    ingest_peak = round(peak_gb(), 2)
     embedder = Embedder(settings.model, cache_dir=settings.cache_dir, backend=settings.embedding)
     stages = [st for st in default_stages(settings, embedder) if st.name not in args.skip]
     result = analyse(corpus, settings=settings, embedder=embedder, stages=stages)
@@ -132,6 +135,7 @@ def child_plenary(args) -> None:
     np.save(Path(args.out).parent / "vectors.npy", result.vectors)
     Path(args.out).parent.joinpath("texts.json").write_text(json.dumps([seg.text for seg in result.segments]))
     print(json.dumps({"statements": len(result.segments), "timings": timings, "total": round(total, 1),
+                      "ingest_parts": ingest_parts, "ingest_peak_gb": ingest_peak,
                       "peak_gb": round(peak_gb(), 2), "embedded": result.embed_stats.get("embedded"),
                       "themes": sum(1 for t in result.themes if not t.is_unclustered),
                       "report_mb": round((out / "report.html").stat().st_size / 1e6, 2) if out else None,
@@ -229,6 +233,14 @@ def main() -> None:
             [f"{p['total']:.0f}", f"{p['statements'] / p['total']:.0f}", f"{p['peak_gb']:.2f}", f"{non_embed:.0f}",
              bert, f"{p['report_mb']}", f"{p['segments_mb']}"]
         print("| " + " | ".join(cells) + " |")
+    parts = ("read", "redact", "non_answers", "dedupe", "language")
+    print("\nIngest sub-stages (seconds) and memory:\n\n| rows | " + " | ".join(parts)
+          + " | ingest ms/statement | peak GB after ingest |\n|" + "---|" * (len(parts) + 3))
+    for n, p, _ in results:
+        if p and p.get("ingest_parts"):
+            ip = p["ingest_parts"]
+            print(f"| {n:,} | " + " | ".join(f"{ip.get(k, 0):.1f}" for k in parts)
+                  + f" | {1000 * p['timings'].get('ingest', 0) / max(n, 1):.2f} | {p.get('ingest_peak_gb', '-')} |")
 
 
 if __name__ == "__main__":

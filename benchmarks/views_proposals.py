@@ -9,7 +9,11 @@ ground_rules, agenda, next_steps, contact, page_furniture, heading, byline) or n
 prose: not scored). A line counts as "predicted view" when the parser puts it inside a statement.
 Set B (`benchmarks/data/proposals.jsonl`): statements labelled proposal or not, with their form.
 `*_heldout` sets: two files written and labelled after the rules were fixed, never run before
-labelling; reported apart.
+labelling; reported apart. `proposals_heldout2.jsonl`: three more files in other layouts (dot-vote
+boards with tallies, a consultation summary with "Concerns raised" / "What would help", a panel
+question-time transcript), labelled before the detector was first run on them. Held out 4 (set A and set B):
+a faith groups' listening exercise typed as paragraphs (`notes/heldout4/`), labelled line by line and
+statement by statement before anything was run on it; see proposals.README.md for its first-run figures.
 
 Baseline, in the same run: the notes parser and `is_proposal` as they were before issue 11, frozen in
 `benchmarks/_frozen/notes_v1/`. New: the notes parser (`pipeline.ingest.notes`, with
@@ -167,6 +171,10 @@ def main() -> None:
     table_views("Set A held out", load("views_lines_heldout.jsonl"), impls, args.errors)
     table_proposals("Set B", load("proposals.jsonl"), impls, args.errors)
     table_proposals("Set B held out", load("proposals_heldout.jsonl"), impls, args.errors)
+    table_proposals("Set B held out 2", load("proposals_heldout2.jsonl"), impls, args.errors)
+    table_proposals("Set B held out 3", load("proposals_heldout3.jsonl"), impls, args.errors)
+    table_views("Set A held out 4", load("views_lines_heldout4.jsonl"), impls, args.errors)
+    table_proposals("Set B held out 4", load("proposals_heldout4.jsonl"), impls, args.errors)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from .recommend import RecommendationDrafter
 from .records import Analysis, Event, Segment
 from .stages import Pipeline, Progress, Stage
 from .themes import KMeansClusterer, PhraseLabeller, ThemeFinder
+from .themes.codebook_draft import drafted_plan_headings
 
 BUNDLED_CORPORA = Path(__file__).resolve().parent.parent / "corpora"
 
@@ -77,6 +78,7 @@ class Settings:
     embedding: str = EMBEDDING_BACKEND  # onnx | onnx-int8 | torch (embed.BACKENDS)
     engine: str = "local"  # local | ray: where embedding and per-statement coding run (engines)
     address: str | None = None  # the Ray cluster for engine "ray" (None: RAY_ADDRESS or a local Ray)
+    keep_headings: bool = False  # keep the codebook's plan headings even when it fits the notes poorly
 
 
 # --------------------------------------------------------------------------- stages
@@ -167,19 +169,28 @@ class RankStage(Stage):
 
 class DraftStage(Stage):
     """Drafts the action plan. Given the run's coder (fitted by CodeStage), the drafter places each
-    recommendation under the heading the coder scores best, with its margin."""
+    recommendation under the heading the coder scores best, with its margin. When the codebook fits the
+    notes poorly (`analysis.fit`) and `heading_coder` is given, the headings come from a codebook drafted
+    from the notes' themes (`themes.codebook_draft`), scored by `heading_coder` fitted on it; the fit
+    record then says so ("drafted_headings"), and the statements keep their codes."""
 
     name = "recommend"
 
-    def __init__(self, drafter: RecommendationDrafter, coder: Coder | None = None):
+    def __init__(self, drafter: RecommendationDrafter, coder: Coder | None = None, heading_coder: Coder | None = None):
         self.drafter = drafter
         self.coder = coder
+        self.heading_coder = heading_coder  # unfitted; None keeps the codebook's headings whatever the fit
 
     def transform(self, analysis: Analysis, progress: Progress | None = None) -> Analysis:
         fitted = self.coder if self.coder is not None and hasattr(self.coder, "codes_") else None
-        plans = self.drafter.transform(analysis.codebook, analysis.segments, analysis.vectors, analysis.themes,
-                                       coder=fitted)
-        return replace(analysis, plans=plans)
+        book, fit = analysis.codebook, analysis.fit
+        if self.heading_coder is not None and (fit or {}).get("poor_fit"):
+            drafted = drafted_plan_headings(analysis.segments, analysis.vectors, fit, self.heading_coder,
+                                            getattr(analysis.settings, "seed", SEED))
+            if drafted is not None:
+                book, fitted, fit = drafted
+        plans = self.drafter.transform(book, analysis.segments, analysis.vectors, analysis.themes, coder=fitted)
+        return replace(analysis, plans=plans, fit=fit)
 
 
 def default_stages(settings: Settings, embedder: Embedder, train: Sequence[LabelledItem] = (),
@@ -193,7 +204,9 @@ def default_stages(settings: Settings, embedder: Embedder, train: Sequence[Label
             ThemeStage(ThemeFinder(clusterer=KMeansClusterer(settings.n_themes, seed=settings.seed),
                                    labeller=PhraseLabeller(embedder))),
             RankStage(ThemeRanker()),
-            DraftStage(RecommendationDrafter(), coder)]
+            DraftStage(RecommendationDrafter(), coder,
+                       None if settings.keep_headings else coder_for("auto", embedder, threshold=settings.threshold,
+                                                                     seed=settings.seed))]
 
 
 # --------------------------------------------------------------------------- the API

@@ -35,6 +35,10 @@ COLOR_RE = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
 CODE_FIELDS = ("label", "description", "heading", "parent", "codable", "color", "threshold", "include",
                "exclude", "examples", "counter_examples", "keywords")
 
+# `heading: false` keeps a top-level code out of the plan; `heading: true` is the label as heading
+HEADING_OFF = {"false", "no", "off"}
+HEADING_ON = {"true", "yes", "on"}
+
 SENTENCE_RE = re.compile(r"(?<=[.!?;:])\s+")
 
 DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "codebooks" / "vcfse-action-plan.yaml"
@@ -47,6 +51,21 @@ def code_id(label: str) -> str:
     nothing is left."""
     s = unicodedata.normalize("NFC", label).casefold()
     return re.sub(r"[\W_]+", "-", s).strip("-") or "code"
+
+
+def heading_value(raw: Any) -> tuple[str | None, bool]:
+    """(heading text, is an action heading) from a `heading:` value: false/no/off -> (None, False);
+    true/yes/on, empty or null -> (None, True), the label being the heading; other text -> (text, True)."""
+    if raw is None or raw is True:
+        return None, True
+    if raw is False:
+        return None, False
+    text = " ".join(str(raw).split())
+    if text.lower() in HEADING_OFF:
+        return None, False
+    if not text or text.lower() in HEADING_ON or text.lower() in ("null", "~"):
+        return None, True
+    return text, True
 
 
 @dataclass
@@ -65,6 +84,8 @@ class Code:
     codable: bool = True  # a parent category may group codes without being applied itself
     threshold: float | None = None
     line: int | None = None
+    # False (`heading: false`): a top-level code that codes statements but heads no section of the plan
+    is_heading: bool = True
 
     def prototypes(self) -> list[str]:
         """Short texts that stand for the code when it has no examples: its label, its
@@ -79,6 +100,8 @@ class Code:
         for key in ("heading", "parent", "color", "threshold"):
             if getattr(self, key) is not None:
                 d[key] = getattr(self, key)
+        if not self.is_heading:
+            d["heading"] = False
         if not self.codable:
             d["codable"] = False
         for key in sorted(LIST_KEYS):
@@ -129,8 +152,14 @@ class Codebook:
 
     @property
     def headings(self) -> list[Code]:
-        """Codes that carry an action heading, in codebook order."""
+        """Codes that carry an action heading text, in codebook order."""
         return [c for c in self.codable if c.heading]
+
+    @property
+    def action_headings(self) -> list[Code]:
+        """The plan's sections: every top-level code, in codebook order, except those with `heading: false`
+        (a code's `heading:` text names its section, else its label)."""
+        return [c for c in self.codes if not c.parent and c.is_heading]
 
     def children(self, code_id: str) -> list[Code]:
         return [c for c in self.codes if c.parent == code_id]
@@ -189,6 +218,12 @@ def _parse_code(path: str, node: yaml.Node) -> Code:
             if raw not in ("true", "false", "yes", "no"):
                 raise InputError(path, "must be true or false", _line(value_node), key)
             values[key] = raw in ("true", "yes")
+        elif key == "heading":
+            if isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith((":int", ":float")):
+                raise InputError(path, f"must be the heading's text, or false to keep this code out of the action "
+                                       f"plan; got the number {value_node.value} (quote it if it is the text)",
+                                 _line(value_node), key)
+            values["heading"], values["is_heading"] = heading_value(_scalar(path, value_node, key))
         elif key == "threshold":
             raw = _scalar(path, value_node, key)
             try:
@@ -210,6 +245,9 @@ def _parse_code(path: str, node: yaml.Node) -> Code:
     if values["id"].lower() in RESERVED_IDS:
         raise InputError(path, f"'{values['id']}' is reserved for statements with no code; choose another id",
                          lines["id"], "id")
+    if not values.get("is_heading", True) and values.get("parent"):
+        raise InputError(path, f"'heading: false' applies to a top-level code; '{values['id']}' is under "
+                               f"'{values['parent']}' and goes in its section of the plan", lines["heading"], "heading")
     if values.get("color") and not COLOR_RE.match(values["color"]):
         raise InputError(path, f"colour '{values['color']}' must be a hex colour like \"#1f77b4\" (quote it in YAML)",
                          lines["color"], "color")
@@ -265,6 +303,10 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     _check_no_cycles(path, codes)
     if not any(c.codable for c in codes):
         raise InputError(path, "no code is codable (every code has codable: false)", field="codable")
+    if not any(c.is_heading for c in codes if c.parent is None):
+        first = next(c for c in codes if c.parent is None)
+        raise InputError(path, "every top-level code has 'heading: false', so the action plan would have no "
+                               "section; remove 'heading: false' from at least one", first.line, "heading")
     sets = _parse_sets(path, sets_node, set(first_line)) if sets_node is not None else []
     return Codebook(codes=codes, name=meta.get("name") or Path(path).stem, version=meta.get("version"),
                     description=meta.get("description"), path=path,
@@ -353,6 +395,8 @@ class CodebookDiff:
 
 
 def _field_value(code: Code, name: str) -> Any:
+    if name == "heading" and not code.is_heading:
+        return False
     value = getattr(code, name)
     return list(value) if isinstance(value, list) else value
 
@@ -418,6 +462,8 @@ def show_text(codebook: Codebook, verbose: bool = False) -> str:
              + (f"; sha256 {codebook.sha256[:12]}" if codebook.sha256 else ""), ""]
     for depth, code in codebook.walk():
         flags = [] if code.codable else ["category, not codable"]
+        if not code.is_heading:
+            flags.append("not an action heading")
         if code.examples:
             flags.append(f"{len(code.examples)} examples")
         if code.threshold is not None:

@@ -221,12 +221,9 @@ _NOT_SQUEEZED = re.compile(r"[^\w/]+")
 def is_non_answer(text: str | None) -> bool:
     """True when `text` says nothing codable: empty or blank (zero-width characters count as blank), only
     punctuation, symbols or emoji ("-", "—", "?", "...", "👍"), or a stock placeholder (NON_ANSWERS)."""
-    import unicodedata
-
     if text is None:
         return True
-    visible = [ch for ch in str(text) if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc")]
-    if not any(ch.isalnum() for ch in visible):
+    if not any(ch.isalnum() for ch in str(text)):  # an alphanumeric is never a space, control or format character
         return True
     squeezed = _NOT_SQUEEZED.sub("", str(text).lower().replace("’", "").replace("'", ""))
     return squeezed in NON_ANSWERS or squeezed.replace("/", "") in NON_ANSWERS

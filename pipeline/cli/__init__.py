@@ -106,10 +106,13 @@ def _check_event_date(ctx, param, value):
               help="Keep emails, phone numbers, URLs, postcodes, NI numbers and names (redacted by default).")
 @click.option("--keep-going", is_flag=True,
               help="Analyse the files that could be read even if some could not (exit 0; failures in run.json).")
+@click.option("--keep-headings", is_flag=True,
+              help="Keep the codebook's headings for the action plan even when it fits the notes poorly (by "
+                   "default the plan's headings are then drafted from the themes, as `plenary codebook draft` does).")
 @scale_options
 @coding_options
 def run(paths, codebook, out, name, event, event_date, event_place, event_type, themes, seed, threshold, text_column,
-        header_row, max_mb, no_redact, keep_going, coder, train, overrides, adapt_prior, quiet, embedding, engine, address):
+        header_row, max_mb, no_redact, keep_going, keep_headings, coder, train, overrides, adapt_prior, quiet, embedding, engine, address):
     """Analyse notes: themes, codes, ranking and a draft action plan.
 
     PATHS are notes files (.txt, .md, .docx, .pdf, .csv, .xlsx, .jsonl) or
@@ -131,7 +134,7 @@ def run(paths, codebook, out, name, event, event_date, event_place, event_type, 
         redact=not no_redact,
         event_date=event_date, event_place=event_place, event_type=event_type, coder=coder,
         train=str(train) if train else None, overrides=str(overrides) if overrides else None,
-        adapt_prior=adapt_prior, embedding=embedding, engine=engine, address=address)
+        adapt_prior=adapt_prior, embedding=embedding, engine=engine, address=address, keep_headings=keep_headings)
     if name is None:
         name = slug(event) if event else (slug(paths[0].name) if len(paths) == 1 else
                                           "bundled-corpora" if not paths else "notes")
@@ -152,6 +155,10 @@ def run(paths, codebook, out, name, event, event_date, event_place, event_type, 
     fit = result.fit or {}
     if fit.get("message") and (fit.get("poor_fit") or not quiet):
         click.echo(("warning: " if fit.get("poor_fit") else "") + fit["message"], err=True)
+    if fit.get("drafted_headings"):
+        labels = "; ".join(c["label"] for c in fit["drafted_headings"]["codes"])
+        click.echo(f"note: {fit['drafted_headings']['note']} Headings: {labels}. The statements keep their codes; "
+                   "--keep-headings uses the codebook's headings instead.", err=True)
     themes_n = sum(1 for t in result.themes if not t.is_unclustered)
     recs = sum(len(p.recommendations) for p in result.plans)
     click.echo(f"{len(result.segments)} statements, {themes_n} themes, {recs} recommendations "

@@ -63,6 +63,9 @@ def register(group: click.Group) -> None:
                    + (f", {len(book.sets)} sets" if book.sets else ""))
         if no_examples:
             click.echo(f"note: {len(no_examples)} codable code(s) have no examples: {', '.join(no_examples)}")
+        off = [c.id for c in book.codes if not c.is_heading]
+        click.echo(f"plan headings: {', '.join(c.heading or c.label for c in book.action_headings)}"
+                   + (f" (not headings, 'heading: false': {', '.join(off)})" if off else ""))
 
     @codebook.command()
     @click.argument("path", required=False, type=click.Path(path_type=Path))

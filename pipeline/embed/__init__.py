@@ -17,7 +17,6 @@ import importlib.util
 import os
 import sqlite3
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -224,12 +223,19 @@ class Embedder:
         the vectors about twice at most, never one Python object per statement."""
         if not texts:
             return np.zeros((0, self.spec.dimensions if self.spec else 0), dtype=np.float32)
-        keys = [text_key(t) for t in texts]
-        row_of: dict[str, int] = {}
-        for key in keys:
-            row_of.setdefault(key, len(row_of))
-        texts_of = {key: text for key, text in zip(keys, texts)}
-        copies = Counter(keys)  # progress counts statements, and a text may be given more than once
+        row_of: dict[str, int] = {}  # text's SHA-256 -> its row in `table` (one row per distinct text)
+        rows = np.fromiter((row_of.setdefault(text_key(t), len(row_of)) for t in texts), dtype=np.int64,
+                           count=len(texts))  # each statement's row
+        first = np.empty(len(row_of), dtype=np.int64)  # a statement holding each row's text
+        first[rows[::-1]] = np.arange(len(texts) - 1, -1, -1)
+        copies = np.bincount(rows, minlength=len(row_of))  # progress counts statements; a text may repeat
+
+        def text_of(key: str) -> str:
+            return texts[first[row_of[key]]]
+
+        def count(keys) -> int:
+            return int(sum(copies[row_of[k]] for k in keys))
+
         table: np.ndarray | None = None  # one row per distinct text
 
         def put(items: dict[str, np.ndarray]) -> None:
@@ -247,29 +253,29 @@ class Embedder:
             self.stats["cached"] += len(found)
             self.stats["embedded"] += len(missing)
             if progress and found:
-                progress(sum(copies[k] for k in found))
+                progress(count(found))
             del found
             if missing:
                 started = time.perf_counter()
                 # sort by length so batches pad little; order does not change any vector
-                missing.sort(key=lambda k: (len(texts_of[k]), k))
+                missing.sort(key=lambda k: (len(text_of(k)), k))
                 elsewhere = None
                 if self.engine is not None:  # e.g. a Ray cluster: all at once, cached here in chunks
-                    elsewhere = self.engine.embed(self, [texts_of[k] for k in missing])
+                    elsewhere = self.engine.embed(self, [text_of(k) for k in missing])
                 for start in range(0, len(missing), self.chunk_size):
                     batch = missing[start:start + self.chunk_size]
                     out = (elsewhere[start:start + self.chunk_size] if elsewhere is not None
-                           else self.encode_uncached([texts_of[k] for k in batch]))
+                           else self.encode_uncached([text_of(k) for k in batch]))
                     fresh = {k: np.asarray(v, dtype=np.float32) for k, v in zip(batch, out)}
                     put(fresh)
                     if cache:
                         cache.put(self.model_id, fresh)
                     if progress:
-                        progress(sum(copies[k] for k in batch))
+                        progress(count(batch))
                 self.stats["encode_seconds"] += round(time.perf_counter() - started, 4)
         finally:
             if cache:
                 cache.close()
-        if len(row_of) == len(keys):
+        if len(row_of) == len(texts):
             return table
-        return table[np.fromiter((row_of[k] for k in keys), dtype=np.int64, count=len(keys))]
+        return table[rows]

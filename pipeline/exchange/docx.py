@@ -6,8 +6,13 @@ their source file and line, so every line of the plan can be traced back.
 
 `headings` are plan headings as the web app shows them: each has `heading`,
 `note` and `items`; an item has `number`, `rec` (text, evidence, support,
-sections) and `quotes` (statements with text, source, line, event). The
+sections, flags) and `quotes` (statements with text, source, line, event). The
 statement texts are the run's, redacted at ingest.
+
+As on the plan page and in report.html, a drafted line nobody has touched yet
+carries its marks ("check heading", "check wording"), and `headings_note` (set
+when the headings were drafted from the themes because the codebook fits
+poorly) is said at the top.
 """
 from __future__ import annotations
 
@@ -23,6 +28,15 @@ from ..text import markdown_text as md
 
 
 MAX_QUOTES = 12  # per recommendation in the appendix; the rest are counted
+MARK_COLOUR = RGBColor(0x8A, 0x1C, 0x14)  # the report's "check" colour
+
+
+def marks(rec) -> list[str]:
+    """A line's marks ("check heading", "check wording") while it is the tool's draft; once a person has
+    edited or accepted it (`person_owned`), the marks are theirs to have settled, as on the plan page."""
+    if getattr(rec, "person_owned", False):
+        return []
+    return [str(f) for f in (getattr(rec, "flags", None) or [])]
 
 
 def _support(item) -> str:
@@ -41,12 +55,16 @@ def _intro(project: str, run_summary: str | None) -> str:
     return f"{text} {run_summary}" if run_summary else text
 
 
-def to_docx(project: str, headings: Sequence[Any], run_summary: str | None = None) -> bytes:
+def to_docx(project: str, headings: Sequence[Any], run_summary: str | None = None,
+            headings_note: str | None = None) -> bytes:
     doc = WordDocument()
     doc.core_properties.title = f"Action plan: {project}"
     doc.core_properties.author = "Plenary"
     doc.add_heading(f"Action plan: {project}", 0)
     doc.add_paragraph(_intro(project, run_summary))
+    if headings_note:
+        run = doc.add_paragraph().add_run(headings_note)
+        run.bold, run.font.color.rgb = True, MARK_COLOUR
     shown = [h for h in headings if h.items]
     if not shown:
         doc.add_paragraph("No recommendations yet.")
@@ -60,6 +78,9 @@ def to_docx(project: str, headings: Sequence[Any], run_summary: str | None = Non
             p.paragraph_format.first_line_indent = Pt(-18)
             p.add_run(f"{item.number}.\t").bold = True
             p.add_run(item.rec.text)
+            for flag in marks(item.rec):
+                mark = p.add_run(f" [{flag}]")
+                mark.italic, mark.font.size, mark.font.color.rgb = True, Pt(9), MARK_COLOUR
             note = doc.add_paragraph()
             note.paragraph_format.left_indent = Pt(18)
             run = note.add_run(f"{_support(item)} Evidence: appendix {h_number}.{item.number}.")
@@ -83,16 +104,20 @@ def to_docx(project: str, headings: Sequence[Any], run_summary: str | None = Non
     return out.getvalue()
 
 
-def to_markdown(project: str, headings: Sequence[Any], run_summary: str | None = None) -> str:
+def to_markdown(project: str, headings: Sequence[Any], run_summary: str | None = None,
+                headings_note: str | None = None) -> str:
     """The plan as Markdown; every text from notes or a person goes through `md`, so it stays text."""
     lines = [f"# Action plan: {md(project)}", "", md(_intro(project, run_summary)), ""]
+    if headings_note:
+        lines += [f"> **{md(headings_note)}**", ""]
     shown = [h for h in headings if h.items]
     for heading in shown:
         lines += [f"## {md(heading.heading)}", ""]
         if heading.note:
             lines += [f"> {md(heading.note)}", ""]
         for item in heading.items:
-            lines.append(f"{item.number}. {md(item.rec.text)} — *{_support(item)}*")
+            flags = "".join(f" _({md(f)})_" for f in marks(item.rec))
+            lines.append(f"{item.number}. {md(item.rec.text)}{flags} — *{_support(item)}*")
         lines.append("")
     if shown:
         lines += ["## Evidence appendix", ""]

@@ -33,7 +33,7 @@ import yaml
 from lxml import etree
 
 from .. import __version__
-from ..codebook import Code, Codebook, CodeSet, code_id
+from ..codebook import Code, Codebook, CodeSet, code_id, heading_value
 from ..errors import InputError
 from ..files import write_bytes_atomic
 
@@ -63,6 +63,8 @@ def _description(code: Code, plain: bool) -> str:
         value = getattr(code, key)
         if value not in (None, [], ""):
             extra[key] = list(value) if isinstance(value, list) else value
+    if not code.is_heading:
+        extra["heading"] = False  # `heading: false`: codes statements, heads no section of the plan
     return f"{code.description}\n\n{EXTRA_MARK}\n" + yaml.safe_dump(extra, sort_keys=False, allow_unicode=True,
                                                                      width=100).rstrip()
 
@@ -234,6 +236,8 @@ def codebook_from_element(path: Path, root: etree._Element, ns: str, name: str,
         code = Code(id=cid, label=label, description=description, parent=parent,
                     color=el.get("color"), codable=(el.get("isCodable", "true").strip().lower() in ("true", "1")),
                     line=el.sourceline)
+        if "heading" in extra:
+            code.heading, code.is_heading = heading_value(extra.pop("heading"))
         for key in EXTRA_FIELDS[1:]:
             if key in extra and extra[key] is not None:
                 value = extra[key]

@@ -115,6 +115,15 @@ def plan_record(plan: HeadingPlan, by_id: Mapping[str, Segment] | None = None) -
     }
 
 
+def plan_file(analysis: Analysis, by_id: Mapping[str, Segment] | None = None) -> dict[str, Any]:
+    """recommendations.json: the plan under its headings, and where the headings came from: "codebook",
+    or "drafted" from the notes' themes when the codebook fits poorly (`headings_note` then says so)."""
+    drafted = (getattr(analysis, "fit", None) or {}).get("drafted_headings")
+    return {"headings_from": "drafted" if drafted else "codebook",
+            "headings_note": drafted.get("note") if drafted else None,
+            "headings": [plan_record(p, by_id) for p in analysis.plans]}
+
+
 def versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in PACKAGES:
@@ -205,7 +214,7 @@ def write_run(analysis: Analysis, out_dir: str | Path, name: str | None = None,
                                          "model": analysis.model_id,
                                          "themes": [theme_record(t, by_id, centres.get(t.id))
                                                     for t in analysis.themes]})
-        write_json(tmp / "recommendations.json", {"headings": [plan_record(p, by_id) for p in analysis.plans]})
+        write_json(tmp / "recommendations.json", plan_file(analysis, by_id))
         write_json(tmp / "ingest.json", {"files": [r.to_dict() for r in analysis.reports],
                                          "failed": [{"path": f.path, "error": str(f)} for f in analysis.failures]})
         stored = [s for s in analysis.sources if s.text is not None]

@@ -17,6 +17,7 @@ returns new records and prints nothing: the CLI and the web app report.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -67,6 +68,7 @@ class IngestResult:
     events: list[Event] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)  # one per file read, in input order
     warnings: list[str] = field(default_factory=list)  # run-wide, for the terminal and the report
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per sub-stage: read, redact, dedupe, language
 
 
 def account(report: IngestReport, segments: Sequence[Segment]) -> None:
@@ -184,6 +186,15 @@ def ingest(paths: Iterable[str | Path], event: str | Event | None = None,
     events: dict[str, Event] = {}
     seen: dict[str, str] = {}
     override = Event(name=event) if isinstance(event, str) else event
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(timings.get(name, 0.0) + now - clock, 3)
+        clock = now
+
     for path in expand_paths(paths):
         try:
             info = resolve_event(path, override, given.get(path.name))
@@ -217,6 +228,7 @@ def ingest(paths: Iterable[str | Path], event: str | Event | None = None,
         segments.extend(_with_event_info(s, info) if s.event == info.name else s for s in segs)
         reports.append(report)
         sources.append(source)
+    lap("read")
     if redact:
         redactor = Redactor().fit(texts_of(segments, reports))
         segments = redactor.apply(segments, reports)
@@ -224,14 +236,22 @@ def ingest(paths: Iterable[str | Path], event: str | Event | None = None,
     else:
         for report in reports:
             report.notes.append("redaction: off (--no-redact)")
+    lap("redact")
     segments = mark_non_answers(segments, reports)
+    lap("non_answers")
     if dedupe:
         segments = merge_duplicates(segments, reports, progress=progress)
+        by_source: dict[str, list[Segment]] = {}
+        for seg in segments:
+            by_source.setdefault(seg.source, []).append(seg)
         for report in reports:  # merged copies moved from "in statements" to "dropped: duplicate"
-            account(report, [s for s in segments if s.source == report.source])
+            account(report, by_source.get(report.source, []))
+        del by_source
+    lap("dedupe")
     segments, warning = mark_languages(segments, reports)
+    lap("language")
     return IngestResult(segments, reports, failures, list(events.values()), sources,
-                        warnings=[warning] if warning else [])
+                        warnings=[warning] if warning else [], timings=timings)
 
 
 def _with_event_info(seg: Segment, info: Event) -> Segment:

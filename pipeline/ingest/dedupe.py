@@ -18,7 +18,8 @@ remembers the first kept copy that may still take that file, so 200,000 repeats 
 4,000 bullets cost O(n). Near copies are looked for only when the event has a kept
 copy from another file, among the *distinct* kept texts, with MinHash LSH
 (datasketch, character 4-grams) as the candidate index; each candidate is checked
-with the same SequenceMatcher ratio, in kept order.
+with the same SequenceMatcher ratio, in kept order. The index is built when a second
+file of an event first needs it, so a single survey export never pays for MinHash.
 """
 from __future__ import annotations
 
@@ -57,13 +58,18 @@ class _NearIndex:
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self.size = 0
         self._hashes: dict[str, object] = {}
+        self._permutations = None  # drawn once (seed 1), shared by every MinHash: drawing costs more than hashing
 
     def minhash(self, norm: str):
         m = self._hashes.get(norm)
         if m is None:
             from datasketch import MinHash
 
-            m = MinHash(num_perm=self.num_perm, seed=1)
+            if self._permutations is None:
+                m = MinHash(num_perm=self.num_perm, seed=1)
+                self._permutations, self._scheme = m.permutations, m.scheme
+            else:
+                m = MinHash(num_perm=self.num_perm, seed=1, permutations=self._permutations, scheme=self._scheme)
             m.update_batch(_shingles(norm))
             self._hashes[norm] = m
         return m
@@ -91,6 +97,7 @@ def merge_duplicates(segments: Sequence[Segment], reports: Sequence[IngestReport
     pointer: dict[tuple[str, str, str], int] = {}  # (event, text, file) -> first kept index that may take it
     kept_files: dict[str, set[str]] = defaultdict(set)  # event -> files with a kept copy
     index: dict[str, _NearIndex] = {}
+    pending: dict[str, list[str]] = defaultdict(list)  # event -> kept texts not indexed yet
     candidates: dict[tuple[str, str], tuple[int, list[str]]] = {}  # LSH answers, reused until the index grows
     similar_cache: dict[tuple[str, str], bool] = {}
     norm_cache: dict[str, str] = {}
@@ -117,9 +124,17 @@ def merge_duplicates(segments: Sequence[Segment], reports: Sequence[IngestReport
         return similar_cache[pair]
 
     def near_home(seg: Segment, norm: str) -> str | None:
-        idx = index.get(seg.event)
-        if idx is None or not kept_files[seg.event] - {seg.source}:
+        if not kept_files[seg.event] - {seg.source}:
             return None  # no kept copy from another file: nothing can take this one
+        # the index is built only once a second file of the event needs it: one file alone costs no MinHash
+        if pending.get(seg.event):
+            if seg.event not in index:  # (not setdefault: building an LSH index is costly)
+                index[seg.event] = _NearIndex(DEDUPE_NUM_PERM, DEDUPE_LSH_THRESHOLD)
+            for kept_norm in pending.pop(seg.event):
+                index[seg.event].add(kept_norm)
+        idx = index.get(seg.event)
+        if idx is None:
+            return None
         size, found = candidates.get((seg.event, norm), (-1, []))
         if size != idx.size:
             found = [o for o in idx.query(norm) if o != norm and 0.8 <= len(norm) / max(1, len(o)) <= 1.25]
@@ -148,9 +163,7 @@ def merge_duplicates(segments: Sequence[Segment], reports: Sequence[IngestReport
             ids = by_norm.setdefault((seg.event, norm), [])
             ids.append(seg.id)
             if len(ids) == 1 and norm and not seg.attributes.get("non_answer"):
-                if seg.event not in index:  # (not setdefault: building an LSH index is costly)
-                    index[seg.event] = _NearIndex(DEDUPE_NUM_PERM, DEDUPE_LSH_THRESHOLD)
-                index[seg.event].add(norm)
+                pending[seg.event].append(norm)
             continue
         sources[target].add(seg.source)
         merged.setdefault(target, []).append(seg.id)

@@ -14,7 +14,10 @@ The rules use layout rather than topic words, so they hold on notes nobody tuned
 - line shape: "Key: value" metadata (Date:, Venue:, Present:, Apologies:, Facilitator:), dates and
   times, short mostly capitalised list entries, "a | b | c" running footers, lines repeated in a file;
 - the few fixed phrases facilitators use for these whatever the topic ("Notes taken by", "Ground
-  rules", "Next steps", "for a copy", "in another format").
+  rules", "Next steps", "for a copy", "in another format");
+- at a public meeting, the people a "Panel:" or "Chair:" line names: their turns ("RH: ...", "Hughes: ...",
+  "SP: Thank you, next question") are the panel's answers (kind "panel") or the chair's procedure ("agenda"),
+  not participants' views; a questioner's turn ("Q3 (resident): ...") is left to the parser.
 A marked line's wrapped continuation (no bullet, lower-case start) takes the same mark.
 
 Measured in `benchmarks/views_proposals.py` (set A: 626 lines of 12 files in different layouts; held
@@ -27,7 +30,7 @@ import re
 from ..defaults import CONTENT_LINE_WORDS, ROSTER_ENTRY_MAX_WORDS, TITLE_BLOCK_MAX_LINES
 
 KINDS = ("title", "date_venue", "note_taker", "attendees", "welcome", "ground_rules", "agenda", "next_steps",
-         "contact", "page_furniture", "byline")
+         "contact", "page_furniture", "byline", "panel")
 
 BULLET = re.compile(r"^\s*(?:[-•*▪◦·‣–]|\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[a-h]\))\s+\S")
 WORDS = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
@@ -42,13 +45,22 @@ VENUE_RE = re.compile(r"^(\*\*)?(venue|location|where|place|held at)\b|\bheld (o
 META_RE = re.compile(r"^\W*(?P<key>date|time|when|venue|location|where|held at|facilitators?|note[- ]?takers?|minutes( taken by)?|"
                      r"notes|recorder|chair(ed by)?|prepared by|author|written by|version|status|classification|"
                      r"present|attendees|attendance|in attendance|participants|apologies|apologies received|"
-                     r"organisations attending|attending|invited|next meeting|date of (the )?next meeting)\W*\s*[:–-]\s*", re.I)
+                     r"organisations attending|attending|invited|next meeting|date of (the )?next meeting|"
+                     r"panel|panell?ists|on the panel|speakers|moderator|host|convenor)\W*\s*[:–-]\s*", re.I)
 META_KIND = {"date": "date_venue", "time": "date_venue", "when": "date_venue", "venue": "date_venue",
              "location": "date_venue", "where": "date_venue", "held at": "date_venue"}
 ROSTER_KEYS = ("present", "attendees", "attendance", "in attendance", "participants", "apologies", "apologies received",
-               "organisations attending", "attending", "invited")
+               "organisations attending", "attending", "invited", "panel", "panellists", "panelists", "on the panel",
+               "speakers")
+# who answers or runs a public meeting, named on its "Panel:" / "Chair:" lines: their turns are not participants' views
+PANEL_LINE_RE = re.compile(r"^\W*(?P<key>panel|panell?ists|on the panel|speakers|chair(ed by)?|facilitators?|moderator|host|"
+                           r"convenor)\W*\s*[:–-]\s*(?P<names>.+)$", re.I)
+HONORIFIC_RE = re.compile(r"^(cllr|councillor|insp|inspector|sgt|sergeant|pc|pcso|supt|dr|prof|professor|rev|revd|mr|mrs|ms|"
+                          r"miss|mx|sir|dame|lord|lady)\.?$", re.I)
+SPEAKER_RE = re.compile(r"^\W*(?P<label>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s*:\s+\S")
 NEXT_MEETING_KEYS = ("next meeting", "date of next meeting", "date of the next meeting")
 NOTE_TAKER_RE = re.compile(r"\b(notes?|minutes) (were )?(taken|typed|written|recorded|agreed)( up)?( by)?\b|"
+                           r"\btranscribed (from|by)\b|\blightly edited\b|\bnames? (were )?(withheld|removed|changed)\b|"
                            r"\btyped up (from|by)\b|\bwrite-?up by\b|\bwritten up by\b|\bprepared by\b|"
                            r"\bnote-?taker\b|\bnot for circulation\b|\bspelling as written\b|"
                            r"^\(?(notes|minutes) (from|of) \w+ tables?", re.I)
@@ -58,7 +70,8 @@ ROSTER_HEAD_RE = re.compile(r"^\W*(attendees|attendance|present|in attendance|ap
                             r"invited|who came)\W*$", re.I)
 WELCOME_RE = re.compile(r"^\W*(welcome\b|housekeeping\b|introductions?\b|closing( remarks)?\W*$|close of meeting|"
                         r"(thanks|thank you)\s+(to|for|all|everyone)\b)|\bwelcomed (everyone|all|attendees|participants|"
-                        r"people|the group)\b|\bthanked (everyone|all|participants|people|the group)\b|"
+                        r"people|the group)\b|\bthanked (everyone|all|participants|people|the group|"
+                        r"the (panel|panell?ists|speakers|chair|facilitators?|organisers|host))\b|"
                         r"\bopened the meeting\b|\bmeeting (closed|ended) at\b", re.I)
 THANKS_RE = re.compile(r"^\W*(thanks|thank you)\b", re.I)  # in a bullet, a participant may be thanking the youth club
 GROUND_RE = re.compile(r"^\W*(ground rules|house rules|chatham house|confidentiality\s*:)|\bground rules (were )?agreed\b",
@@ -169,6 +182,32 @@ def _title_block(lines: list[str], stripped: list[str]) -> dict[int, str]:
     return out
 
 
+def _panel_speakers(stripped: list[str]) -> dict[str, str]:
+    """{speaker label: kind} for the people a "Panel:" / "Chair:" line names: each person's name, surname, title
+    and surname, and initials ("Cllr Rita Hughes (Cabinet Member)" -> Rita Hughes, Hughes, Cllr Hughes, RH).
+    A panel's answers are "panel", a chair's or facilitator's procedural lines "agenda"."""
+    out: dict[str, str] = {}
+    for s in stripped:
+        m = PANEL_LINE_RE.match(s)
+        if not m:
+            continue
+        key = m.group("key").lower()
+        kind = "panel" if key.startswith(("panel", "on the", "speaker")) else "agenda"
+        out[m.group("key").split()[0].title()] = kind  # "Chair: Thank you, next question"
+        names = re.sub(r"\([^()]*\)", "", m.group("names"))
+        for entry in re.split(r"[,;]|\band\b", names):
+            w = [x.strip(".") for x in entry.split()]
+            title = [x for x in w if HONORIFIC_RE.match(x)]
+            name = [x for x in w if not HONORIFIC_RE.match(x) and x[:1].isupper() and x.isalpha()]
+            if not 1 <= len(name) <= 3 or len(name) != len(w) - len(title):
+                continue  # not a person's name ("Fenwick Tenants' and Residents' Association")
+            labels = {" ".join(name), name[-1], "".join(x[0] for x in name)}
+            labels |= {f"{t} {name[-1]}" for t in title}
+            for label in labels:
+                out.setdefault(label, kind)
+    return out
+
+
 def _meta_kind(key: str, value: str) -> tuple[str, str | None]:
     """(kind, list mode) of a "Key: value" line."""
     if key in ROSTER_KEYS:
@@ -213,6 +252,7 @@ def mark_non_views(lines: list[str]) -> dict[int, str]:
         if s and len(words(s)) <= 12:
             counts[s] = counts.get(s, 0) + 1
     out = _title_block(lines, stripped)
+    speakers = _panel_speakers(stripped)
 
     mode: str | None = None  # attendees | agenda | next_steps | byline: the list being read
     items = 0
@@ -226,6 +266,11 @@ def mark_non_views(lines: list[str]) -> dict[int, str]:
             continue
         kind = None
         meta = META_RE.match(s)
+        turn = SPEAKER_RE.match(s)
+        if turn and not meta and turn.group("label") in speakers:
+            out[i + 1] = speakers[turn.group("label")]  # a panel member's answer, a chair's "next question"
+            mode = None
+            continue
         if s.startswith("#") and mode in ("attendees", "agenda") and not (ROSTER_HEAD_RE.match(s) or AGENDA_HEAD_RE.match(s)):
             mode, items = None, 0  # a heading ends the list above it
         if ROSTER_HEAD_RE.match(s):

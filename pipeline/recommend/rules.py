@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .. import text as T
+from . import parse as P
 from .phrases import (ABSTRACT_SUFFIX, ACTOR_HEADS, GENERIC_SUBJECTS, ING_NOUNS, LACK_RE, LEADING_ADVERBS,
                       MASS_NOUNS, NEED_FOR_RE, NEED_TO_RE, PROBLEM_HEADS, PRONOUN_SUBJECTS, SOFT_MODALS,
                       STRONG_MODALS, THERE_BE_RE, TO_INF_RE, VALUED_RE, has_main_finite_verb, is_actor,
@@ -28,7 +29,7 @@ def imperative(clause: str) -> tuple[str, str] | None:
     clause = " ".join(ws)
     if opens_with_verb(clause):
         return clause, "imperative"
-    doc = T.parse(clause)
+    doc = P.parse(clause, ner=False)
     tok = doc[0] if len(doc) else None
     if tok is not None and tok.lower_.endswith("ing") and (tok.tag_ == "VBG" or (
             tok.lower_ not in ING_NOUNS and T.is_verb_lemma(gerund_base(tok.lower_)) and not has_main_finite_verb(doc))):
@@ -43,7 +44,7 @@ def imperative(clause: str) -> tuple[str, str] | None:
 
 
 def gerund_base(word: str) -> str:
-    doc = T.parse(f"They are {word.lower()}")
+    doc = P.parse(f"They are {word.lower()}", ner=False)
     lemma = doc[-1].lemma_ if len(doc) else word
     return lemma if T.is_verb_lemma(lemma) else word
 
@@ -55,7 +56,7 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
         return None
     if re.match(r"^(someone|somebody|somewhere|something)\b", np, re.I):
         return f"provide {lower_first(np)}", "wish"  # "Somewhere for teenagers to go on Friday nights"
-    doc = T.parse(np)
+    doc = P.parse(np)
     first = doc[0].lower_
     head = np_head(doc)
     verb_adjective = doc[0].tag_ in ("VBG", "VBN") and len(doc) > 1 and doc[1].pos_ in ("NOUN", "PROPN")
@@ -63,7 +64,7 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
                         and not verb_adjective) and first not in (
             "more", "better", "less", "longer") or (doc[0].pos_ == "ADJ" and len(doc) > 1 and doc[1].pos_ == "ADP"):
         return None  # "always a delayed response", "dependent on ...": not a thing to provide
-    probe = T.parse("It " + lower_first(np))
+    probe = P.parse("It " + lower_first(np), ner=False)
     if len(probe) > 1 and probe[1].tag_ in ("VBZ", "VBD") and probe[1].dep_ == "ROOT" and \
             not T.is_noun_lemma(probe[1].lemma_):
         return None  # "Applies to other groups too": a sentence missing its subject
@@ -74,7 +75,7 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     # misreads "A named PCSO for Kingsmead who we actually see": judge the part before "who/which/that")
     rel = re.search(r"\s(who|which|that|where)\s", np)
     if has_main_finite_verb(doc) and not (rel and first in ("a", "an", "more", "better") and
-                                          not has_main_finite_verb(T.parse(np[: rel.start()]))):
+                                          not has_main_finite_verb(P.parse(np[: rel.start()], ner=False))):
         return None
     if all(t.pos_ in ("PROPN", "DET", "PUNCT", "CCONJ") for t in doc):
         return None  # a name alone ("Granby Toxteth Partnership") asks for nothing
@@ -249,9 +250,9 @@ def _question(clause: str) -> tuple[str, str] | None:
     m = re.match(r"^(why\s+(can'?t|cant|don'?t|dont|doesn'?t|doesnt|won'?t|wont)|can|could|would|will)\s+"
                  r"(?P<actor>(the\s+)?[\w'’ ]{2,40}?)\s+(?P<vp>\w.+)$", body, re.I)
     if m and m.group("actor").lower() not in ("we", "you", "they", "i", "it", "there", "this") and \
-            is_actor(T.parse(m.group("actor"))) and T.is_verb_lemma(m.group("vp").split(" ")[0]):
+            is_actor(P.parse(m.group("actor"))) and T.is_verb_lemma(m.group("vp").split(" ")[0]):
         return f"ask {lower_first(m.group('actor'))} to {m.group('vp')}", "question"
-    if not has_main_finite_verb(T.parse(body)) and not re.match(r"^(what|who|how|why|when|where|which)\b", body, re.I):
+    if not has_main_finite_verb(P.parse(body, ner=False)) and not re.match(r"^(what|who|how|why|when|where|which)\b", body, re.I):
         wish = np_wish(body)  # "Free swimming for over 65s at the leisure centre?"
         if wish:
             return wish[0], "question"
@@ -259,14 +260,14 @@ def _question(clause: str) -> tuple[str, str] | None:
                  r"can\s+(we|they)|should\s+(we|they|you)|shall\s+we|how\s+about)\s+(?P<rest>.+)$", body, re.I)
     if m:
         rest = m.group("rest")
-        if re.match(r"^(have|get)\s+", rest, re.I) and not T.parse(rest)[1:2].text.lower() in ("to",):
+        if re.match(r"^(have|get)\s+", rest, re.I) and not P.parse(rest, ner=False)[1:2].text.lower() in ("to",):
             return np_wish(re.sub(r"^(have|get)\s+", "", rest, flags=re.I))
         if re.match(r"^\w+ing\b", rest):
             return imperative(rest)
         return rest, "question"
     m = re.match(r"^(could|can|should|would|might)\s+(?P<rest>.+)$", body, re.I)
     if m:
-        doc = T.parse(body)
+        doc = P.parse(body)
         out = _modal(doc)
         if out and out[1].startswith("modal_passive"):
             return out[0], "question"
@@ -279,7 +280,7 @@ def _cut_splice(clause: str) -> str:
     m = re.search(r",\s+(like|as|because|since|although|though|whilst|while|especially|particularly)\s", clause, re.I)
     if m and len(words(clause[: m.start()])) >= 2:
         clause = clause[: m.start()]
-    doc = T.parse(clause)
+    doc = P.parse(clause, ner=False)
     for t in doc:
         if t.text != "," or t.i < 3:
             continue
@@ -309,7 +310,7 @@ def shape_challenge(clause: str) -> tuple[str, str] | None:
     statements under a heading about challenges, barriers or concerns."""
     clause = prepare(clause)
     m = CHALLENGE_RE.match(clause)
-    if m and not has_main_finite_verb(T.parse(m.group("what"))):
+    if m and not has_main_finite_verb(P.parse(m.group("what"), ner=False)):
         what = m.group("what")
         out = imperative(what)
         if out:
@@ -342,7 +343,7 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
         inner = shape_clause(m.group("clause"))
         if inner:
             return inner
-        doc_c = T.parse(m.group("clause"))
+        doc_c = P.parse(m.group("clause"))
         if has_main_finite_verb(doc_c) and doc_c[0].pos_ in ("NOUN", "PROPN", "DET", "ADJ"):
             return f"ensure {lower_first(m.group('clause'), doc_c)}", "valued"
     if not clause.rstrip().endswith("?"):
@@ -395,7 +396,7 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
     if m:
         who = re.sub(r"^(a\s+number\s+of|some|many|several|most|a\s+few|other)\s+", "", m.group("who").strip(), flags=re.I)
         who = re.sub(r"\s+(simply|also|really|just)$", "", who, flags=re.I)
-        doc_v = T.parse(f"It was {m.group('vbn')}")
+        doc_v = P.parse(f"It was {m.group('vbn')}", ner=False)
         lemma = doc_v[-1].lemma_ if len(doc_v) else m.group("vbn")
         if who and T.is_verb_lemma(lemma):
             return f"{lemma} {lower_first(who)} {m.group('rest')}", "request"
@@ -419,7 +420,7 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
             return out[0], "imperative"
     m = TO_INF_RE.match(clause)
     if m:
-        doc0 = T.parse(clause)
+        doc0 = P.parse(clause, ner=False)
         if len(doc0) > 1 and doc0[1].dep_ == "ROOT":
             out = imperative(m.group("rest"))
             if out:
@@ -436,7 +437,7 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
             wish = np_wish(rest)
         if wish:
             return wish[0], "lack"
-    doc = T.parse(clause)
+    doc = P.parse(clause)
     out = _modal(doc)
     if out:
         return out
@@ -447,11 +448,11 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
     for tok in doc:
         if tok.dep_ == "conj" and tok.head.dep_ == "ROOT" and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
             sub = doc[tok.left_edge.i: tok.right_edge.i + 1].text
-            out = _modal(T.parse(sub))
+            out = _modal(P.parse(sub))
             if out:
                 return out
     m = re.match(r"^(?P<what>[\w ,'’-]{3,80}?)\s+(required|needed)\s+(?P<rest>(to|for)\b.+)$", clause, re.I)
-    if m and not has_main_finite_verb(T.parse(m.group("what"))):
+    if m and not has_main_finite_verb(P.parse(m.group("what"), ner=False)):
         wish = np_wish(m.group("what"))
         if wish:
             return f"{wish[0]} {m.group('rest')}", "valued"
@@ -459,13 +460,13 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
     if m and re.search(r"\b(below|above|overleaf|as follows|in this (report|paper|section))\W*$", clause, re.I):
         m = None  # "The functions ... are proposed below": the report's own signposting
     if m and not re.search(r"\b(which|that)$", m.group("what"), re.I) and len(words(m.group("what"))) >= 2 and \
-            not has_main_finite_verb(T.parse(m.group("what"))):
+            not has_main_finite_verb(P.parse(m.group("what"), ner=False)):
         what = re.sub(r"^(the\s+)?(existence|provision|creation|development|introduction|availability)\s+of\s+", "",
                       m.group("what"), flags=re.I)
         out = imperative(what)
         if out:
             return out[0], "valued"
-        head = np_head(T.parse(what))
+        head = np_head(P.parse(what, ner=False))
         if head is not None and head.lemma_.lower() in ("relationship", "partnership", "engagement", "role",
                                                         "approach", "work", "working", "dialogue", "link"):
             return f"prioritise {lower_first(what)}", "valued"
@@ -474,8 +475,8 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
     # "<Actor> to <verb> ..." in report style
     m = re.match(r"^(?P<actor>[\w'’ ]{3,60}?)\s+to\s+(?P<vp>[a-z]+\b.*)$", clause)
     if m and clause[:1].isupper() and not m.group("vp").startswith("be ") and \
-            T.is_verb_lemma(m.group("vp").split(" ")[0]) and noun_phrase_only(T.parse(m.group("actor"))) and \
-            is_actor(T.parse(m.group("actor"))) and not re.search(r"\b(which|who|that|holding|to)\b", m.group("actor"), re.I):
+            T.is_verb_lemma(m.group("vp").split(" ")[0]) and noun_phrase_only(P.parse(m.group("actor"))) and \
+            is_actor(P.parse(m.group("actor"))) and not re.search(r"\b(which|who|that|holding|to)\b", m.group("actor"), re.I):
         return f"ask {lower_first(m.group('actor'))} to {m.group('vp')}", "actor_to"
     if noun_phrase_only(doc) and len(words(clause)) >= 2:
         out = _participle_np(doc)

@@ -21,6 +21,7 @@ import re
 from typing import Iterable
 
 from .. import text as T
+from . import parse as P
 
 MAX_WORDS = 20
 WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
@@ -68,7 +69,7 @@ def probe(text: str):
     """Parse the draft behind "You should ", which makes spaCy tag an opening imperative as a verb
     (alone it tags "Fund detached youth workers" as a noun phrase). Returns (doc, offset)."""
     lowered = text[:1].lower() + text[1:] if not _keeps_capital(text) else text
-    return T.parse("You should " + lowered), 2
+    return P.parse("You should " + lowered, ner=False), 2
 
 
 def _keeps_capital(text: str) -> bool:
@@ -130,7 +131,9 @@ def style_problems(draft: str, vocabulary: Iterable[str] = ()) -> list[str]:
         problems.append("question")
     if re.search(r"\b(I|me|my|mine)\b", text):
         problems.append("first_person_singular")
-    doc = T.parse(text)
+    # entities are read only to find a pronoun's noun (`_orphan_pronoun`): without a pronoun, no entities
+    pronoun = any(t.lower_ in THIRD_PERSON or t.lower_ in ("this", "these", "those") for t in P.unparsed(text))
+    doc = P.parse(text, ner=pronoun)
     if _orphan_pronoun(doc):
         problems.append("orphan_pronoun")
     vocab = {v.lower() for v in vocabulary}

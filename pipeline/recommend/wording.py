@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from .. import text as T
+from . import parse as P
 from ..records import CHECK_WORDING
 from .phrases import ACTOR_HEADS, SUBORDINATOR_RE, cap, clauses, lower_first, norm, prepare, trim
 from .rules import shape_challenge, shape_clause
@@ -86,7 +87,7 @@ def _resolve_pronouns(text: str, context: Sequence[str], state: _State) -> str:
     noun phrase from `context` (nearest first). Unresolved ones are flagged."""
     from .style import THIRD_PERSON
     for _ in range(3):
-        doc = T.parse(text)
+        doc = P.parse(text, ner=False)
         target = None
         for tok in doc:
             low = tok.lower_
@@ -133,7 +134,7 @@ def _antecedent(context: Sequence[str], plural: bool, actor: bool = False, prono
             m = re.search(rf"\b{re.escape(pronoun)}\b", ctx, re.I)
             if m:
                 ctx = ctx[: m.start()]
-        doc = T.parse(ctx[:600])
+        doc = P.parse(ctx[:600], ner=actor)  # entities are read only to find an actor
         chunks = [c for c in doc.noun_chunks if c.root.pos_ in ("NOUN", "PROPN")
                   and (c.root.tag_ in ("NNS", "NNPS") or c.root.lemma_ in ("people", "community")) == plural
                   and not (c.root.dep_ == "pobj" and c.root.head.lower_ == "of")

@@ -19,6 +19,10 @@ def recommendations_markdown(result: Analysis, title: str) -> str:
              "statements support it and cites them by source file and line; edit freely before publishing. "
              "_(check heading)_ marks a draft whose heading the coder barely preferred to another; "
              "_(check wording)_ one kept in its source's own words, which no rule could shape into an action.", ""]
+    note = headings_note(result)
+    if note:
+        lines += [f"> **{note}** The statements keep their codes under {md(result.codebook.name)}; only the "
+                  "plan's headings are drafted (run with --keep-headings to use the codebook's).", ""]
     for plan in result.plans:
         lines += [f"## {md(plan.heading)}", ""]
         if plan.note:
@@ -35,6 +39,12 @@ def recommendations_markdown(result: Analysis, title: str) -> str:
                       f"{'…' if len(rec.evidence) > 3 else ''})" for rec in plan.more]
         lines.append("")
     return "\n".join(lines)
+
+
+def headings_note(result: Analysis) -> str | None:
+    """The note that the plan's headings were drafted from the themes (the codebook fits poorly), or None."""
+    drafted = (result.fit or {}).get("drafted_headings")
+    return drafted.get("note") if drafted else None
 
 
 def marks(rec) -> str:

@@ -58,7 +58,7 @@ def field_message(exc: InputError) -> str:
 
 def _rows_from(book: PipelineCodebook, codebook_id: int) -> list[Code]:
     return [Code(codebook_id=codebook_id, position=i, code=c.id, label=c.label, description=c.description,
-                 heading=c.heading, include=list(c.include), exclude=list(c.exclude), examples=list(c.examples),
+                 heading=c.heading if c.is_heading else "false", include=list(c.include), exclude=list(c.exclude), examples=list(c.examples),
                  counter_examples=list(c.counter_examples), keywords=list(c.keywords), parent=c.parent,
                  color=c.color, codable=c.codable, threshold=c.threshold)
             for i, c in enumerate(book.codes)]

@@ -245,7 +245,9 @@ def save_results(s, run_id: int, result: Analysis, record: dict, doc_ids: dict[s
     run.counts = {**record["counts"], "plan": {"added": len(outcome.added), "updated": len(outcome.updated),
                                                "proposed": len(outcome.proposed), "stale": len(outcome.stale),
                                                "removed": len(outcome.removed)},
-                  "failed_files": record["failed_files"], "overrides": getattr(result, "overrides", None) or {}}
+                  "failed_files": record["failed_files"], "overrides": getattr(result, "overrides", None) or {},
+                  # set when the plan's headings were drafted from the themes (the codebook fits poorly)
+                  "headings_note": ((result.fit or {}).get("drafted_headings") or {}).get("note")}
     run.timings = dict(result.timings)
     if saving_since is not None:  # writing the run folder and these rows
         run.timings["save"] = round(time.perf_counter() - saving_since, 4)

@@ -157,3 +157,38 @@ def test_bad_codebooks_get_a_clear_message(yaml_text, expect, line):
     with pytest.raises(InputError) as err:
         parse_codebook(yaml_text, "bad.yaml")
     assert expect in err.value.message and err.value.line == line
+
+
+def _favour_travel(calls):
+    """A stand-in for the self-trained classifier: records its teacher and votes "travel" (column 2) everywhere."""
+    def fake_self_train(self, H, Xc, live, texts, mean, examples):
+        calls.append(H.copy())
+        out = np.zeros_like(H)
+        out[:, 2] = 3.0
+        return out
+    return fake_self_train
+
+
+def test_fake_corpus_coder_weighs_its_own_classifier_by_corpus_size(book, monkeypatch):
+    fake = FakeEmbedder()  # 64 dimensions: 12 statements are fewer than dimensions, 660 ten times more
+    monkeypatch.setattr(CorpusCoder, "_self_train", _favour_travel([]))
+    coder = CorpusCoder(fake).fit(book)
+    small = dict(zip(STATEMENTS, coded(coder, STATEMENTS, fake)))
+    assert small["grants were cut and budgets shrank"][1] == "money"  # the codebook's words win on a small batch
+    large = dict(zip(STATEMENTS, coded(coder, STATEMENTS * 55, fake)))
+    assert large["grants were cut and budgets shrank"][1] == "travel"  # the corpus classifier wins on a large one
+
+
+def test_fake_corpus_coder_teaches_with_uncentred_similarity_only_for_bare_names(book, monkeypatch):
+    fake = FakeEmbedder()
+    assert CorpusCoder(fake).fit(book).bare_ == 0.0  # every code has a description
+    names = Codebook([Code(c.id, c.label, c.label) for c in book.codes], name="names only")
+    coder = CorpusCoder(fake).fit(names)
+    assert coder.bare_ == 1.0
+    calls: list = []
+    monkeypatch.setattr(CorpusCoder, "_self_train", _favour_travel(calls))
+    scores = coder.score(STATEMENTS, fake.encode(STATEMENTS))
+    coder.bare_ = 0.0
+    coder.score(STATEMENTS, fake.encode(STATEMENTS))
+    raw = scores.similarity.astype(np.float64)
+    np.testing.assert_allclose(calls[0] - calls[1], (raw - raw.mean()) / raw.std(), rtol=1e-4, atol=1e-4)

@@ -99,3 +99,81 @@ def test_labelled_set_recall_stays_high():
     result = redaction.score(items, [red.redact(i.text)[0] for i in items])
     assert sum(result["hit"].values()) >= 0.9 * sum(result["total"].values())
     assert result["keep"][0] >= result["keep"][1] - 2
+
+
+def _sample_texts() -> list[str]:
+    """Lines of both labelled privacy sets (markup removed), the case file, bundled sentences and odd ids."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    texts = []
+    for name in ("labelled.txt", "heldout.txt"):
+        for line in (root / "benchmarks" / "data" / "privacy" / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                texts.append(re.sub(r"\[\[[A-Z]+:(.*?)\]\]", r"\1", line))
+    texts += (CASES / "FAIL_privacy_lowercase_ni_postcode.txt").read_text(encoding="utf-8").splitlines()
+    corpus = (root / "corpora" / "vs6-assemblies-2020.txt").read_text(encoding="utf-8").splitlines()
+    texts += [line for line in corpus if line.strip()][:300]
+    texts += ["R0000001", "ID 2024-0117", "ab 12 34 56 c", "sw1a1aa", "10.0.0.1", "2001:db8::1", "see x.com",
+              "Thanks. Brilliant!", "Thanks, Darlington.", "I told Thanks.", "Dr Thanks.", "born 1/2/83",
+              "GIR 0AA", "w1a0ax", "fe80::1 in the log", ":: alone", "9 larch close", "Flat 2b, 7 Elm Mews.",
+              'see "www.example.org/x" and https://a.b.co.uk/p?q=1, or x.com.', "arrived at 11.00 p.m",
+              "10:30 at 5pm on 2nd May"]
+    return texts
+
+
+def test_entity_hints_are_implied_by_every_recogniser():
+    """`entities_for` leaves a recogniser out only when it could not match: on every sample text, each
+    recogniser run on its own finds nothing (that would be kept) which entities_for did not ask for."""
+    from pipeline.ingest import pii
+
+    analyzer, engine = pii._analyzer()
+    nlp = engine.nlp["en"]
+    from presidio_analyzer.predefined_recognizers import UrlRecognizer
+
+    # Presidio's own URL recogniser, not our per-token one (which uses the hint itself)
+    recognisers = [r for r in analyzer.registry.recognizers if r.name not in ("SpacyRecognizer", "TokenUrl")]
+    recognisers.append(UrlRecognizer())
+    missed = []
+    for text in _sample_texts():
+        asked = set(pii.entities_for(text))
+        art = engine._doc_to_nlp_artifact(nlp.make_doc(text), "en")
+        for rec in recognisers:
+            for entity in rec.supported_entities:
+                found = [r for r in rec.analyze(text, [entity], art)
+                         if r.score >= pii.MIN_SCORE.get(entity, pii.DEFAULT_MIN_SCORE)]
+                if entity not in asked and found:
+                    missed.append((text, entity))
+    assert not missed
+
+
+def test_url_per_token_finds_what_presidio_finds():
+    from presidio_analyzer.predefined_recognizers import UrlRecognizer
+
+    from pipeline.ingest import pii
+
+    analyzer, _ = pii._analyzer()
+    ours = next(r for r in analyzer.registry.recognizers if r.name == "TokenUrl")
+    texts = _sample_texts() + ["a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.com/a\u00a0b.org", "good.Make it"]
+
+    def spans(rec, text):
+        return sorted((r.start, r.end, r.score) for r in rec.analyze(text, ["URL"], None))
+
+    assert [spans(ours, t) for t in texts] == [spans(UrlRecognizer(), t) for t in texts]
+    assert spans(ours, "see www.example.org/x today") == [(4, 21, 0.5)]
+
+
+def test_ner_only_where_it_could_matter_changes_nothing(monkeypatch):
+    """NER run on every text and NER run only where `names.ner_could_keep` says so give the same details."""
+    from pipeline.ingest import names, pii
+
+    texts = _sample_texts()
+    gated = pii.PiiFinder(KINDS_ALL).fit(texts)
+    monkeypatch.setattr(names, "might_name", lambda text: True)
+    monkeypatch.setattr(names, "ner_could_keep", lambda text, ordinary=(), memo=None: True)
+    everywhere = pii.PiiFinder(KINDS_ALL).fit(texts)
+    assert [gated.redact(t)[0] for t in texts] == [everywhere.redact(t)[0] for t in texts]
+    assert gated.names_ == everywhere.names_
+
+
+KINDS_ALL = ("EMAIL", "URL", "IP", "NHS", "NI", "POSTCODE", "PHONE", "ADDRESS", "DOB", "HANDLE", "PERSON")

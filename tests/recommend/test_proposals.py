@@ -97,3 +97,88 @@ def test_workshop_files_every_numbered_proposal_and_post_it_ask_is_found(name, p
     assert set(proposal_lines) | set(other_lines) == set(by_line)
     found = {n for n, s in by_line.items() if segment_proposal_form(s)}
     assert found == set(proposal_lines)
+
+
+@pytest.mark.parametrize("text", [
+    "The underpass by the station, no lighting and people sleeping there",
+    "Several people said there is no changing places toilet, so disabled adults cannot use the pool.",
+    "there's no mobile signal at the bottom of the village",
+    "The new estate has no play area at all",
+    "Ten per cent of the homes is not enough",
+    "Parents felt the website is out of date and missing half the clubs.",
+])
+def test_a_lack_named_anywhere_in_the_sentence_is_an_ask(text):
+    assert proposal_form(text, [ISSUES]) == "lack"
+
+
+@pytest.mark.parametrize("text", [
+    "TIMETABLES ONLY ONLINE. MY MUM HAS NO SMART PHONE",  # a person's circumstance, not a missing provision
+    "Partnerships have no money",  # an agent's means
+    "No, I have no idea who runs the hall",
+    "There is no point asking, no-one replies",
+])
+def test_a_possession_or_idiom_with_no_is_not_a_lack(text):
+    assert proposal_form(text, [ISSUES]) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Free buses for under 18s ●●●● (4)",
+    "20mph through the village |||| |||| | (11)",
+    "Lighting - 31",
+    "Named PCSO - 24 dots",
+    "Youth provision x x x (3)",
+])
+def test_a_voted_item_on_a_priorities_board_is_a_proposal_however_short(text):
+    assert proposal_form(text, ["Priorities (sticky dots)"]) is not None
+    assert proposal_form(text, ["What do you love about the village?"]) in (None, "wish")  # a tally alone asks nothing
+
+
+def test_a_tally_on_a_board_of_successes_does_not_make_a_proposal():
+    assert proposal_form("Village green and the duck pond ●●●●●● (6)", ["What do you love about Ashby Cross?"]) is None
+
+
+@pytest.mark.parametrize("heading", ["STOP", "Start", "CONTINUE", "Board 2 - What's missing?"])
+def test_retrospective_and_whats_missing_boards_are_solution_prompts(heading):
+    assert proposal_form("Cancelling appointments the day before", [heading]) == "answer"
+    assert proposal_form("Cancelling appointments the day before", ["Open discussion"]) is None
+
+
+@pytest.mark.parametrize("text, form", [
+    ("Q1 (resident, Block C): The lifts keep breaking. When are they going to be replaced?", "question"),
+    ("Q2 (resident, Linden Walk): Will existing tenants get the right to return at the same rent?", "question"),
+    ("Q8 (shopkeeper): How long will the parade be closed? We need compensation for lost trade.", "modal"),
+    ("Why were we not told about the quarry extension?", "question"),
+    ("There was strong support for keeping the learner pool.", "request"),
+])
+def test_a_speakers_question_or_need_in_a_transcript_is_an_ask(text, form):
+    assert proposal_form(text, []) == form
+
+
+@pytest.mark.parametrize("text", [
+    "DM: The lift replacement is in the programme for 2026.",
+    "Q9 (resident, Block D): I'd like to know how many of the new homes will be for sale.",
+    "Fly tipping in the alleys makes it feel like nobody cares",
+    "A number of respondents worried that prices would rise if an outside operator took over.",
+    "When is the next meeting?",
+])
+def test_answers_information_questions_and_complaints_in_a_transcript_are_not_asks(text):
+    assert proposal_form(text, []) is None
+
+
+@pytest.mark.parametrize("text, form", [
+    ("It would be good if the coffee morning could carry on over the summer.", "modal"),
+    ("It would be nice to have a bench outside the pharmacy.", "modal"),
+    ("We'd love a lunch club that runs on a Sunday as well as in the week.", "request"),
+    ("One member wished the council would come and listen to people in person.", "request"),
+    ("Someone suggested that the two congregations hold a joint summer fair.", "request"),
+])
+def test_polite_wishes_and_reported_suggestions_are_asks(text, form):
+    assert proposal_form(text, []) == form
+
+
+@pytest.mark.parametrize("text", [
+    "I'd love to say how much the coffee morning means to me.",
+    "Some suggested that the partnership arrangements are too complex.",
+])
+def test_wishes_to_speak_or_know_are_not_asks(text):
+    assert proposal_form(text, []) is None

@@ -124,23 +124,24 @@ def _export_inputs(w: WebState, project_id: int, only: str):
         project = get_or_404(s, Project, project_id)
         run = views.latest_run(s, project_id)
         headings = views.plan_headings(s, project_id, run, only_accepted=(only == "accepted"))
-        summary = None
+        summary = note = None
         if run is not None and run.counts:
             summary = (f"The analysis read {run.counts.get('segments', 0)} statements from "
                        f"{run.counts.get('documents', 0)} document(s).")
-    return project, headings, summary
+            note = run.counts.get("headings_note")  # headings drafted from the themes (poor codebook fit)
+    return project, headings, summary, note
 
 
 @router.get("/projects/{project_id}/plan.docx")
 def plan_docx(request: Request, project_id: int, only: str = "all"):
-    project, headings, summary = _export_inputs(web(request), project_id, only)
-    data = export.to_docx(project.name, headings, summary)
+    project, headings, summary, note = _export_inputs(web(request), project_id, only)
+    data = export.to_docx(project.name, headings, summary, headings_note=note)
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     headers={"Content-Disposition": f'attachment; filename="action-plan-{slug(project.name)}.docx"'})
 
 
 @router.get("/projects/{project_id}/plan.md")
 def plan_markdown(request: Request, project_id: int, only: str = "all"):
-    project, headings, summary = _export_inputs(web(request), project_id, only)
-    return Response(export.to_markdown(project.name, headings, summary), media_type="text/markdown; charset=utf-8",
+    project, headings, summary, note = _export_inputs(web(request), project_id, only)
+    return Response(export.to_markdown(project.name, headings, summary, headings_note=note), media_type="text/markdown; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="action-plan-{slug(project.name)}.md"'})

@@ -1,0 +1,163 @@
+"""Layout cues of notes typed without list markers (issue 11, item 1): dot-vote boards typed one item a line,
+headings typed straight above their text, numbered section headings, sibling headings, and the panel and
+chair of a public question time. Statements are the participants' views; the rest is structure or dropped
+with a reason."""
+from __future__ import annotations
+
+from pipeline.ingest.layout import TALLY_RE, line_cuts
+from pipeline.ingest.notes import parse_notes
+
+
+def parse(text: str):
+    return parse_notes(text, "notes.txt", "notes")
+
+
+def texts(segments) -> list[str]:
+    return [s.text for s in segments]
+
+
+def reasons(report) -> dict[int, str]:
+    return {d.line: d.reason for d in report.dropped}
+
+
+BOARDS = """Open day boards
+
+Board 1 - What's missing?
+No GP surgery in the village ●●●●●●●● (8)
+Not enough parking at the school ●●●● (4)
+Nothing for teenagers ●●●●●● (6)
+
+Board 2 - Priorities for the plan (3 dots each)
+20mph through the village |||| |||| | (11)
+Reopen the pub as a community pub x x x x x x (6)
+More benches along Main St (0)
+"""
+
+
+def test_a_board_heading_is_not_joined_to_its_tallied_items():
+    segments, report = parse(BOARDS)
+    assert texts(segments) == [
+        "No GP surgery in the village ●●●●●●●● (8)", "Not enough parking at the school ●●●● (4)",
+        "Nothing for teenagers ●●●●●● (6)", "20mph through the village |||| |||| | (11)",
+        "Reopen the pub as a community pub x x x x x x (6)", "More benches along Main St (0)"]
+    assert [s.line_start for s in segments] == [4, 5, 6, 9, 10, 11]
+    assert segments[0].section == ["Board 1 - What's missing?"] and segments[0].question == "Board 1 - What's missing?"
+    assert segments[3].section == ["Board 2 - Priorities for the plan (3 dots each)"]  # a sibling, not nested
+
+
+def test_an_untallied_list_typed_under_its_question_gives_one_statement_a_line():
+    segments, _ = parse("Notes\n\nWhat would help?\nA youth club on Fridays\nFree buses for under 18s\n"
+                        "Somewhere warm to sit\n")
+    assert texts(segments) == ["A youth club on Fridays", "Free buses for under 18s", "Somewhere warm to sit"]
+    assert all(s.question == "What would help?" for s in segments)
+
+
+def test_wrapped_prose_with_capitals_at_line_starts_stays_one_paragraph():
+    text = ("Summary\n\n- Opening hours are too short for working parents\n\n"
+            "The group talked at length about the future of the\nNorthbridge Library and how the\n"
+            "Council could keep it open on Saturdays for families.\n")
+    segments, _ = parse(text)
+    assert texts(segments)[1:] == ["The group talked at length about the future of the Northbridge Library and how "
+                               "the Council could keep it open on Saturdays for families."]
+
+
+def test_a_question_typed_straight_above_its_paragraph_is_the_question_not_a_statement():
+    segments, report = parse("Notes\n\nWhat makes life harder?\nThe number 14 bus was the main worry. It no longer "
+                             "goes to the hospital.\n")
+    assert texts(segments) == ["The number 14 bus was the main worry.", "It no longer goes to the hospital."]
+    assert segments[0].question == "What makes life harder?"
+    assert 3 in report.structure_lines
+
+
+def test_a_two_line_question_stays_whole():
+    segments, report = parse("Findings\n\nB. Are the organisations engaged in the agenda?\nDo they feel informed?\n\n"
+                             "Most said they were not kept informed about meetings at all.\n")
+    assert segments[0].question == "B. Are the organisations engaged in the agenda? Do they feel informed?"
+
+
+def test_a_markdown_table_is_not_read_as_board_items():
+    assert line_cuts(["| code | items |", "| partnership | 34 |", "| funding | 12 |"]) is None
+    assert not TALLY_RE.search("| partnership | 34 | 25 |")
+    assert TALLY_RE.search("Solar panels on the village hall || (2)") and TALLY_RE.search("letters ✔✔✔ +2")
+
+
+def test_numbered_section_headings_over_prose_or_dash_bullets_are_headings():
+    text = ("Engagement summary\n\n1. Background\nThe council is reviewing the future of the leisure centre. "
+            "212 people took part.\n\n2. What people value\n- The learner pool, especially for lessons\n"
+            "- Staff are friendly\n\n3. Concerns raised\n- The changing rooms are cold.\n")
+    segments, report = parse(text)
+    assert "Background" not in " ".join(texts(segments))
+    assert [s.section for s in segments if s.kind == "bullet"] == [["What people value"]] * 2 + [["Concerns raised"]]
+    assert {3, 6, 10} <= set(report.structure_lines)
+
+
+def test_a_numbered_list_of_proposals_stays_a_list_of_statements():
+    text = ("Proposals\n\n1. Re-open a youth space\n2. Free bus travel for under 21s\n\n3. More one bed homes\n"
+            "   - in the town centre\n")
+    segments, _ = parse(text)
+    assert texts(segments) == ["Re-open a youth space", "Free bus travel for under 21s", "More one bed homes",
+                               "in the town centre"]
+
+
+def test_a_plain_heading_after_flat_sections_is_their_sibling_not_a_sub_heading():
+    text = ("STOP\n- Cancelling appointments the day before\n\nSTART\n- A single named contact for each family\n\n"
+            "CONTINUE\n- The Friday coffee drop-in at the hub\n\nOpen discussion\n- Parents felt the website is out of date.\n")
+    segments, _ = parse(text)
+    assert segments[-1].section == ["Open discussion"]
+    assert segments[-2].section == ["CONTINUE"]
+
+
+def test_a_sub_heading_under_the_first_section_still_nests():
+    text = ("Bus users' workshop notes\n\nWORKSHOP A\n- The buses are late every morning\n\nKey issues\n- Fares are too high for families\n")
+    segments, _ = parse(text)
+    assert segments[-1].section == ["WORKSHOP A", "Key issues"]
+
+
+QUESTION_TIME = """Estate Regeneration - Public Question Time
+Community Centre, Wednesday 19 March 2025, 7pm
+Panel: Cllr Rita Hughes (Cabinet Member for Housing), Dan Moss (Regeneration Manager)
+Chair: Sue Patel, Tenants' and Residents' Association
+Transcribed from the audio recording and lightly edited.
+
+Q1 (resident, Block C): The lifts have been broken three times since Christmas. When are they going to be replaced?
+DM: The lift replacement is in the programme for 2026.
+Q1 follow-up: Four hours is not good enough. There should be a standby engineer on site.
+SP: Thank you, next question please.
+
+Q2 (resident, Linden Walk): Will existing tenants get the right to return at the same rent?
+RH: Yes. Every secure tenant will have the right to return.
+Comment from the floor: Nobody answers 101.
+
+Closing remarks
+The Chair thanked the panel and everyone who came.
+"""
+
+
+def test_question_time_keeps_the_participants_turns_and_drops_the_panel_and_chair():
+    segments, report = parse(QUESTION_TIME)
+    joined = " | ".join(texts(segments))
+    assert "Will existing tenants get the right to return at the same rent?" in joined  # a question, kept
+    assert "There should be a standby engineer on site." in joined
+    assert "Nobody answers 101." in joined
+    for phrase in ("lift replacement", "Every secure tenant", "next question", "Cllr Rita Hughes", "Transcribed",
+                   "thanked the panel"):
+        assert phrase not in joined
+    got = reasons(report)
+    assert got[3] == "roster" and got[5] == "note_taker"
+    assert got[8] == "panel" and got[13] == "panel" and got[10] == "agenda"
+    assert got[17] == "welcome"
+
+
+def test_speaker_labels_not_named_as_panel_or_chair_are_kept():
+    text = "Meeting notes\n\nQ1 (resident): The park is not safe at night.\nDM: We will look at the lighting.\n"
+    segments, _ = parse(text)
+    assert texts(segments) == ["Q1 (resident): The park is not safe at night.", "DM: We will look at the lighting."]
+
+
+def test_every_bullet_marker_still_starts_a_statement_after_an_item_list():
+    text = "What's missing?\nAllotments for the estate\nA bus shelter\nDropped kerbs\n\n- Benches\n* A crossing please\n" \
+           "• More bins on the high street\n1. Free swimming for over 65s\n"
+    segments, report = parse(text)
+    assert texts(segments) == ["Allotments for the estate", "A bus shelter", "Dropped kerbs", "A crossing please",
+                               "More bins on the high street", "Free swimming for over 65s"]
+    assert reasons(report)[6] == "fragment"  # a one-word bullet is still left out, with its reason
