@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Sequence
 
 # the lookup table maps these plural-looking nouns to Latin singulars nobody writes
 LEMMA_FIXES = {"agendum": "agenda", "datum": "data", "criterion": "criteria", "numb": "number"}
@@ -114,6 +115,15 @@ def parser():
 def parse(text: str):
     """The parsed Doc of `text` (cached: drafting parses the same short strings several times)."""
     return parser()(text)
+
+
+def parse_all(texts: Sequence[str], batch_size: int = 128) -> list:
+    """Docs of `texts`, in order, parsed in batches (`nlp.pipe`) without the entity recogniser: for rules
+    that read tags and dependencies only. en_core_web_sm's NER has its own token vectors, so leaving it out
+    changes no tag or parse; batching changes none either (tests/recommend/test_parse.py)."""
+    nlp = parser()
+    disable = [p for p in ("ner",) if p in nlp.pipe_names]
+    return list(nlp.pipe(list(texts), batch_size=batch_size, disable=disable))
 
 
 def _lookup_table(name: str):

@@ -131,7 +131,7 @@ class PhraseLabeller(CTfidfLabeller):
         fit = vecs @ centre
         distinct = (vecs @ others.T).max(axis=1) if len(others) else np.full(len(cands), -1.0)
         lowered = [t.lower() for t in texts]
-        heads = [_head_lemma(c) for c in cands]
+        heads = [_head_lemma(doc) for doc in T.parse_all(cands)]
         coverage = np.array([sum(h in t for t in lowered) / max(len(lowered), 1) if h else 0.0 for h in heads])
         n_words = np.array([len(c.split()) for c in cands])
         # three to eight words read best: two say little, longer ones are sentences
@@ -172,9 +172,8 @@ def label_candidates(texts: Sequence[str], vocab: set[str] = frozenset(), max_wo
     """Readable phrases from statements: noun-phrase subtrees of 2 to `max_words` words (with and without
     what follows the noun), and short whole statements without pronouns. In first-seen order."""
     out: dict[str, None] = {}
-    for text in texts:
-        text = re.sub(r"\b(\w+) drop in\b", r"\1 drop-in", text)
-        doc = T.parse(text[:600])
+    texts = [re.sub(r"\b(\w+) drop in\b", r"\1 drop-in", text) for text in texts]
+    for text, doc in zip(texts, T.parse_all([text[:600] for text in texts])):
         words = [t for t in doc if t.is_alpha]
         if 3 <= len(words) <= max_words and not text.rstrip().endswith("?") and \
                 not any(t.pos_ == "PRON" for t in doc):
@@ -196,8 +195,8 @@ def label_candidates(texts: Sequence[str], vocab: set[str] = frozenset(), max_wo
     return [c for c in out if len(c.split()) >= 2 and _readable(c, vocab)]
 
 
-def _head_lemma(phrase: str) -> str:
-    doc = T.parse(phrase)
+def _head_lemma(doc) -> str:
+    """The lower-case lemma of a parsed phrase's head noun (its root, else its first noun), or ""."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     nouns = [t for t in doc if t.pos_ in ("NOUN", "PROPN")]
     tok = root if root is not None and root.pos_ in ("NOUN", "PROPN") else (nouns[0] if nouns else None)

@@ -5,19 +5,7 @@ with a reason."""
 from __future__ import annotations
 
 from pipeline.ingest.layout import TALLY_RE, line_cuts
-from pipeline.ingest.notes import parse_notes
-
-
-def parse(text: str):
-    return parse_notes(text, "notes.txt", "notes")
-
-
-def texts(segments) -> list[str]:
-    return [s.text for s in segments]
-
-
-def reasons(report) -> dict[int, str]:
-    return {d.line: d.reason for d in report.dropped}
+from tests.ingest.test_notes_nonviews import parse, reasons, texts  # the same small helpers
 
 
 BOARDS = """Open day boards

@@ -18,19 +18,8 @@ from pipeline.recommend import parse as P
 from pipeline.recommend.drafting import TIE, order_with_ties
 from pipeline.records import CodeAssignment, Segment
 from tests.fakes import FakeEmbedder
+from tests.recommend.test_drafting import BOOK  # the same two-heading codebook
 
-BOOK = """\
-name: test
-codes:
-  - id: funding
-    label: Funding
-    heading: More resources
-    description: money grants budgets
-  - id: partnership
-    label: Partnership
-    heading: Work together
-    description: partners meet and talk together
-"""
 
 TEXTS = ["Re-open a youth space in the town centre", "The council should set up a rent deposit scheme",
          "Landlords need to fix damp and mould", "there should be more youth workers",
