@@ -145,3 +145,15 @@ def test_a_bad_codebook_fails_before_anything_is_written(tmp_path):
     out = tmp_path / "coded.jsonl"
     result = run("code", PLACEHOLDERS, "--codebook", bad, "--out", out)
     assert result.exit_code == 2 and "duplicate label 'Same'" in result.output and not out.exists()
+
+
+def test_poor_fit_on_other_off_topic_notes_warns_and_drafts_headings(tmp_path):
+    """A second notes file of the newcomer's kind (a leisure centre consultation, written here): the default
+    codebook's race-equality headings fit it poorly too, so the run says so and drafts its own headings."""
+    notes = ROOT / "benchmarks" / "data" / "notes" / "heldout2" / "wrenfield-leisure-engagement-summary.txt"
+    out = tmp_path / "run"
+    result = run("run", notes, "--out", out, "-q")
+    assert result.exit_code == 0, result.output
+    assert "fits these notes poorly" in result.output
+    fit = json.loads((out / "run.json").read_text(encoding="utf-8"))["codebook_fit"]
+    assert fit["poor_fit"] and fit["far_share"] >= 0.3 and fit["drafted_headings"]["codes"]
