@@ -71,6 +71,10 @@ CORPUS_SELF_TRAINING_WEIGHT = 0.5
 # at least a quarter of the classifier's weight (at 100k statements it would otherwise drown them).
 CORPUS_SELF_TRAINING_MAX_FACTOR = 8.0
 CORPUS_CONFIDENT_SHARE = 0.5
+# ... and learns from at most this many of those rows (a sample in text-hash order, so code shares are kept and
+# input order does not matter): 20,000 rows is 50 per dimension; at 100k statements the fit took 28 s of CPU on
+# 50,000 rows. Binds only above 40,000 statements, so every measured coding set is coded as before.
+CORPUS_SELF_TRAINING_MAX_ROWS = 20_000
 CORPUS_LOGISTIC_C = 0.5  # pseudo-labels are noisy and, on a large corpus, weigh most: keep the classifier smooth
 # The self-trained classifier learns how often each code was guessed, echoing the zero-shot scorer's own
 # leanings; its log-probabilities are divided by this power of its training rows' code shares (0 = keep them,
@@ -111,6 +115,17 @@ DRAFT_EXAMPLES = 3
 DRAFT_TERM_SAMPLE = 2000
 # ... and a group's own terms over its most central statements, at most this many (its terms repeat)
 DRAFT_GROUP_TERM_SAMPLE = 300
+# Drafted groups (themes/codebook_draft.py). A plan reads best under 3 to 7 headings, chosen from
+# the data; topic nouns count beside the sentence vectors at this weight (the sentence model alone put
+# "Make bus travel free" with "use whatsapp groups" on the newcomer's notes: benchmarks/drafted_headings.py);
+# agglomerative clustering is quadratic, so at most this many statements are clustered, the rest assigned.
+DRAFT_MIN_HEADINGS = 3
+DRAFT_MAX_HEADINGS = 7
+DRAFT_LEXICAL_WEIGHT = 0.5
+DRAFT_CLUSTER_SAMPLE = 1500
+# a heading codebook lists more of its statements as examples: the coder that places each recommendation
+# then follows the grouping (with 3, a quarter of one file's recommendations went elsewhere)
+DRAFT_HEADING_EXAMPLES = 12
 
 # --------------------------------------------------------------------------- coding (learned)
 LOGISTIC_C = 10.0  # weak regularisation: a few dozen examples on 384 dimensions underfit with C=1
@@ -211,6 +226,12 @@ MERGE_CENTRE_MARGIN = 0.05
 # The wording of a merged group is chosen among its most central statements: the few nearest its centre
 # say its ask best, and shaping each costs a parse, so the work stays bounded whatever a group's size.
 WORDING_CANDIDATES = 3
+# Past the plan's MAX_PER_HEADING, this many more per heading are shaped into actions; the rest of the
+# "also proposed" list keeps its participants' own words (marked), so wording costs the same at any size.
+MORE_WORDED = 40
+# ... but a run with at most this many merged asks has every one worded (about 15 ms of CPU each: 6 s for the
+# 400 of the bundled reports), so a facilitator's plan has no unworded entries; a survey of 15,000 has 1,200.
+WORD_EVERY_GROUP_UP_TO = 500
 # Ranking a heading's recommendations: each statement counts 1, each further section 0.5 and each
 # further event 1, so an ask raised at two events outranks one repeated twice in one workshop.
 SUPPORT_WEIGHTS = {"statements": 1.0, "sections": 0.5, "events": 1.0}

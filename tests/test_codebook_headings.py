@@ -192,3 +192,29 @@ def test_drafted_labels_are_unique_and_never_a_redaction_placeholder():
     labels = [c.label for c in book.codes]
     assert len(labels) == 2 and len({label.casefold() for label in labels}) == 2
     assert not any("PERSON" in label for label in labels)
+
+
+def test_drafted_heading_count_comes_from_the_data_and_stays_within_bounds():
+    from pipeline.themes.codebook_draft import DRAFT_MAX_HEADINGS, DRAFT_MIN_HEADINGS, draft_groups
+
+    rng = np.random.default_rng(1)
+    for planted in (4, 5):
+        centres = rng.normal(size=(planted, 32))
+        fake_vectors = np.vstack([c + 0.05 * rng.normal(size=(5, 32)) for c in centres]).astype(np.float32)
+        fake_vectors /= np.linalg.norm(fake_vectors, axis=1, keepdims=True)
+        segments = [seg(n, f"statement {n}", "homes") for n in range(1, 5 * planted + 1)]
+        groups = draft_groups(segments, fake_vectors)
+        assert DRAFT_MIN_HEADINGS <= len(groups) <= DRAFT_MAX_HEADINGS
+        assert sorted(len(g["segments"]) for g in groups) == [5] * planted  # the planted topics, no more
+
+
+def test_drafted_heading_is_a_phrase_the_statements_use_not_a_join_of_keywords():
+    from pipeline.themes.codebook_draft import phrase_label, term_counts
+
+    group = ["Make bus fares cheaper for students", "Bus fares are too high for under 18s",
+             "Half price bus fares at weekends", "Put a shelter at the bus stop"]
+    others = ["Re-open the youth club", "Fix the damp in the flats", "More mental health support"] * 3
+    all_terms, n_all = term_counts(group + others)
+    label = phrase_label(group, all_terms, n_all)
+    assert label == "bus fares"  # the shared noun phrase, as the notes write it
+    assert phrase_label(["[PERSON] and [PERSON]", "[PERSON] said so"], all_terms, n_all) == ""

@@ -77,3 +77,23 @@ def test_an_exported_graph_that_fails_its_checksum_is_refused(tmp_path, monkeypa
 def test_unknown_backend_is_refused():
     with pytest.raises(InputError, match="unknown embedding backend"):
         Embedder(backend="gpu")
+
+
+def test_the_int8_graph_follows_its_recipe_and_an_older_recipe_is_exported_again(tmp_path, monkeypatch):
+    import onnx
+
+    from pipeline.embed import onnx as O
+
+    monkeypatch.setenv("PLENARY_CACHE", str(tmp_path))
+    Embedder(backend="onnx-int8", use_cache=False).encode_uncached(["export me"])
+    folder = next((tmp_path / "onnx").iterdir())
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["recipe"] == O.INT8_RECIPE
+    graph = onnx.load(str(folder / "model-int8.onnx"))
+    kept = [n.name for n in graph.graph.node if n.op_type == "MatMul"]  # unquantised MatMuls keep their op
+    assert kept == O.kept_in_fp32(onnx.load(str(folder / "model.onnx"))) and len(kept) == 1
+    assert "layer.0/output/dense" in kept[0]
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "recipe": "int8-every-layer"}))
+    Embedder(backend="onnx-int8", use_cache=False).encode_uncached(["x"])
+    assert json.loads((folder / "manifest.json").read_text())["recipe"] == O.INT8_RECIPE
+    assert Embedder(backend="onnx-int8").model_id.endswith(O.INT8_RECIPE)

@@ -20,8 +20,8 @@ from .. import text as T
 from ..codebook import Code, Codebook
 from ..defaults import (CODE_MARGIN, CODE_THRESHOLD, CORPUS_CONFIDENT_SHARE, CORPUS_FAR_MADS, CORPUS_LEXICAL_WEIGHT,
                         CORPUS_LOGISTIC_C, CORPUS_NGRAMS, CORPUS_NULL_SHARE, CORPUS_PRIOR_CORRECTION,
-                        CORPUS_SELF_TRAINING_MAX_FACTOR, CORPUS_SELF_TRAINING_WEIGHT, CORPUS_SHOTS_WEIGHT,
-                        DESCRIPTION_WEIGHT, KEYWORD_WEIGHT)
+                        CORPUS_SELF_TRAINING_MAX_FACTOR, CORPUS_SELF_TRAINING_MAX_ROWS, CORPUS_SELF_TRAINING_WEIGHT,
+                        CORPUS_SHOTS_WEIGHT, DESCRIPTION_WEIGHT, KEYWORD_WEIGHT)
 from ..records import CodeAssignment
 from .base import Assignment, Coder, CodeScores, LabelledItem
 
@@ -275,11 +275,19 @@ class CorpusCoder(Coder):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=CORPUS_NGRAMS, sublinear_tf=True)
-        try:
-            vectoriser.fit(sorted(set(corpus)) + self.documents_)
+        distinct = sorted(set(corpus))
+        try:  # each distinct text analysed once: fitted and transformed in one pass
+            fitted = vectoriser.fit_transform(distinct + self.documents_)
         except ValueError:  # nothing but punctuation anywhere: no n-grams to compare
             return np.zeros((len(texts), len(self.codes_)))
-        return (vectoriser.transform(texts) @ vectoriser.transform(self.documents_).T).toarray()
+        documents = fitted[len(distinct):].T
+        row = {t: i for i, t in enumerate(distinct)}
+        rest = sorted({t for t in texts if t not in row})  # non-answers: not in the corpus the vocabulary came from
+        sims = (fitted[:len(distinct)] @ documents).toarray()
+        if rest:
+            row.update({t: len(distinct) + i for i, t in enumerate(rest)})
+            sims = np.vstack([sims, (vectoriser.transform(rest) @ documents).toarray()])
+        return sims[[row[t] for t in texts]]
 
     def _self_train(self, H: np.ndarray, Xc: np.ndarray, live: np.ndarray, texts: list[str], mean: np.ndarray,
                     examples: np.ndarray) -> np.ndarray:
@@ -298,7 +306,7 @@ class CorpusCoder(Coder):
             if len(members):
                 members = members[np.lexsort((members, -margin[members]))]
                 keep.update(members[: max(1, int(np.ceil(self.confident_share * len(members))))].tolist())
-        rows = [i for i in _canonical(texts) if i in keep]
+        rows = [i for i in _canonical(texts) if i in keep][:CORPUS_SELF_TRAINING_MAX_ROWS]
         centroids = _unit(np.vstack([_unit(v - mean).mean(0) for v in self.view_vectors_]))
         x = np.vstack([Xl[rows], centroids, examples])
         y = np.concatenate([top[rows], np.arange(k), self.train_labels_])

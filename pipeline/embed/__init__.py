@@ -167,6 +167,10 @@ class Embedder:
     def model_id(self) -> str:
         spec = self.spec
         base = f"{spec.name}@{spec.sha256[:12]}" if spec else f"path:{Path(self.model).resolve()}"
+        if self.backend == "onnx-int8":  # its recipe too: vectors of an older int8 graph are not reused
+            from .onnx import INT8_RECIPE
+
+            return f"{base}+{self.backend}+{INT8_RECIPE}"
         return base if self.backend == "torch" else f"{base}+{self.backend}"
 
     def _source(self) -> tuple[Path, str, str]:

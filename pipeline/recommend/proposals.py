@@ -7,7 +7,9 @@ dash-joined note, for explicit wording only):
 
 - "imperative": the clause opens with a base-form verb and has no subject ("Re-open a youth space",
   "Fund detached youth workers"): spaCy's parse (en_core_web_sm, `text.parse`), with a verb lexicon
-  for the words the small model tags as nouns at the start of a fragment ("Fund", "Limit");
+  for the words the small model tags as nouns at the start of a fragment ("Fund", "Limit"), and a word that can only
+  be a verb, tagged as one, with a place ("Apply to the lottery for ...") or before its reason ("Insulate the loft,
+  the hall is freezing");
 - "modal": obligation or need ("should", "must", "need(s) to", "needs investment", "required",
   "it is vital that", "X is seen as crucial");
 - "request": a reported ask ("asked for", "was requested", "P8 wants a...", "proposed that the group
@@ -15,8 +17,10 @@ dash-joined note, for explicit wording only):
 - "question": a question carrying an ask ("Could empty shops be turned into...?", "Why not open...?",
   "Free swimming for over 65s?");
 - "wish": a verbless request for provision ("More one bed homes...", "A young persons housing advice
-  drop in...", "Pharmacy to stay open until 8pm", "...please"), or an action as a gerund in a list
-  ("Celebrating diversity & promoting understanding");
+  drop in...", "Pharmacy to stay open until 8pm", "...please"), an action as a gerund in a list
+  ("Celebrating diversity & promoting understanding"), or a thing or service named with where or what for
+  ("Secure bike racks by the entrance", "Online booking calendar so you can see ...": `_np_wish`, not under a
+  prompt for descriptions or problems, not when the phrase names a problem: "Poor lighting on the footpath");
 - "lack": a clause that names what is missing, at its start ("No testing kits in different languages",
   "Not enough dropped kerbs") or inside it ("Several people said there is no changing places toilet",
   "The underpass by the station, no lighting and ...", "signage is missing", "The new estate has no play
@@ -37,7 +41,7 @@ in three later parts).
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .. import text as T
 from ..records import Segment
@@ -54,7 +58,13 @@ SOLUTION_PROMPT_RE = re.compile(
     r"\bideas\b|recommendations?\b|what would make|if you (ran|were in charge|had)|wish ?list|asks?\b|"
     r"how (can|could|should|might) (we|they|the|it|things)|priorities for|what (else )?(could|would) help|"
     r"what do (you|they|we) (want|need)|what needs to be done|actions? (needed|required|for)|\bdots?\b|\bvot(e|es|ing)\b|"
-    r"\bpriorit)", re.I)
+    r"\bpriorit|"
+    r"^\W*(?:q\s?\d{1,2}\W*)?(?:(?:what|which|how|where|who)\b[^?]{0,100}\b(?:should|shall)|should|shall)\b)", re.I)
+GROUP_LABEL_RE = re.compile(r"^\W*(group|table|station|breakout( group| room)?|room|team|syndicate)\s+[\w.]{1,4}\b", re.I)
+# a label in the sentence itself that asks for solutions: "Ideas from the floor: face painting, a bouncy castle"
+INLINE_PROMPT_RE = re.compile(r"^(?P<label>[^:.!?]{2,40}):\s+\S")
+# satisfaction or an aside, not an ask: "I think the fund already does this fine", "happy with it as it is"
+ASIDE_RE = re.compile(r"\b(nobody|no[- ]one)\b|\bfine\b|\bas (it|they) (is|are)\b|\bhappy with\b|\bno changes?\b|\bleave it\b", re.I)
 ASK_QUESTION_RE = re.compile(
     r"^(could|can|couldn'?t|can'?t|would|will|should|shouldn'?t|is it possible|what about|how about)\b|"
     r"^why (not|no|can'?t|cant|couldn'?t|don'?t|dont|doesn'?t|does\b.{0,60}\bnot|do\b.{0,60}\bnot|isn'?t|is there no|aren'?t|"
@@ -120,6 +130,37 @@ WISH_START_RE = re.compile(
     r"dedicated|affordable|safer|clearer|simpler|faster|quicker|easier|independent|someone|somebody|"
     r"a|an|joint|continued|ongoing|sustained|tailored|bespoke|"
     r"fairer|stronger|long[- ]term|longer[- ]term|at least)\b", re.I)
+# a bullet naming a thing or service wanted, then where or what for (a verbless wish without a WISH_START word):
+# "Secure bike racks by the entrance", "Online booking calendar so you can see ...", "Key safe by the door instead of ..."
+NP_WISH_RE = re.compile(
+    r"^(?P<np>(?:an?\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?)\s+(?P<tail>(?:on|by|outside|at|near|in|inside|for|with|next to|"
+    r"behind|along|opposite|beside|around|across|between)\s+\S|to\s+(?P<verb>[a-z-]+)\b|so(?: that)?\s+[^,]{0,60}?"
+    r"\b(?:can|could|will|would)\b|instead of\b)", re.I)
+# an opening that names a problem, a topic, a person or praise, not a provision: "Poor lighting on the footpath",
+# "Long queues at the desk", "The bins by the flats", "Thanks for organising this"
+NP_NOT_WISH_OPEN_RE = re.compile(
+    r"^(poor|bad|worse|worst|broken|too|long|longer|high|higher|rising|low|lower|no|not|lack|lacking|dirty|damaged|"
+    r"dangerous|unsafe|overgrown|noisy|expensive|slow|late|limited|little|few|missing|constant|cold|damp|dark|blocked|"
+    r"closed|empty|difficult|hard|unreliable|overflowing|confusing|rude|lots|loads|huge|massive|heavy|excessive|reduced|"
+    r"inadequate|insufficient|unfair|unclear|overcrowded|crowded|busy|full|old|outdated|tired|leaking|faulty|"
+    r"thanks?|great|good|lovely|nice|love|brilliant|excellent|happy|pleased|well|easy|"
+    r"the|this|that|these|those|my|our|their|his|her|its|it|some|all|most|many|every|each|any|such|same|other|only|"
+    r"just|very|so|what|how|why|when|where|who|if|i|we|you|they|he|she|there|here|one|two|three|several)\b", re.I)
+# a problem or an agent named in the phrase ("Dog mess in the park", "Cars on the pavement", "Motorbikes on the field")
+NP_PROBLEM_RE = re.compile(
+    r"\b(litter|rubbish|mess|fly[- ]?tipping|noise|traffic|speeding|potholes?|queues?|delays?|waits?|crime|damp|mould|"
+    r"graffiti|vandalism|floods?|problems?|issues?|concerns?|complaints?|anti-?social|asb|drugs?|costs?|prices?|fees?|"
+    r"charges?|shortages?|closures?|cuts?|fears?|risks?|danger|dangers|isolation|loneliness|stress|barriers?|"
+    r"confusion|abuse|racism|discrimination|inequalit\w*|congestion|pollution|smells?|leaks?|disrepair|rats|mice|pests|"
+    r"dogs?|cars|vans|lorries|vehicles|motorbikes|bikes|scooters|cyclists|drivers|increases?|rises?|loss|losses|gaps?|"
+    r"struggles?|competition|mortality|underachievement|people|residents|tenants|staff|kids|children|youngsters|teenagers|"
+    r"teens|gangs?|communities|families|women|men|girls|boys|behaviour|dealers|jams|levels|rates|numbers)\b", re.I)
+# a prompt that asks what is good, bad or happening now: a thing named under it is described, not asked for
+DESCRIBE_PROMPT_RE = re.compile(
+    r"\b(works?|worked|working|value|valued|love|like about|concerns?|issues?|problems?|hard|harder|difficult\w*|"
+    r"barriers?|challenges?|unsafe|wrong|worr\w*|affect\w*|impact\w*|experiences?|background|currently|now|"
+    r"last time|reflections|matters arising|findings|rationale|positives?|negatives?|strengths?|weakness\w*|"
+    r"complaints?|like)\b", re.I)
 COMPLAINT_RE = re.compile(r"\b(rubbish|stuck|worried|worries|worry|crash(es|ed)?|not sure|hate|awful|terrible|useless|"
                           r"no point|fed up|sick of|tired of|scared|afraid|doesn'?t work|don'?t work|never|can'?t|cant|"
                           r"didn'?t|dont|don'?t)\b", re.I)
@@ -136,6 +177,10 @@ TALLY_RE = re.compile(r"(?:\s*[-–—:=]\s*|\s+|^)(?:(?:[●•◉○✓✔✗�
                       r"\d+\s*(?:dots?|votes?|ticks?|stickers?))(?:\s*\+\s*\d+)?\s*$|\s*[-–—:=]\s*\d+\s*$", re.I)
 TOPIC_LABEL_RE = re.compile(r"^(?P<topic>[\w&/' ]{2,30}?)\s*[–—:-]\s+(?P<rest>\S.*)$")
 QUOTE_RE = re.compile(r"^[\"“'‘]+|[\"”'’]+$")
+# verbs of feeling, thanks or knowing: a base form at a bullet's start that is not an action asked for ("Love the new
+# library, it is great", "Thank you to the staff for ...", "Welcome to ...")
+NOT_ACTION_VERBS = set("""love like hate enjoy thank thanks welcome miss know think feel remember hope mean seem wish see hear
+want agree appreciate believe guess reckon worry wonder understand sound""".split())
 # base-form verbs that open an action; the small model tags some of them as nouns at a fragment's start
 IMPERATIVE_VERBS = set("""
 acknowledge address adopt advertise allow amplify appoint ask avoid bring build campaign capitalise celebrate challenge
@@ -160,7 +205,7 @@ def _inner_lack(clause: str, doc) -> bool:
         if m.group("have"):
             verb = [t for t in doc if t.idx == m.start("have")]
             subj = [c for v in verb for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if not subj or subj[0].text.lower() in PERSON_WORDS or subj[0].pos_ == "PRON":
+            if not subj or subj[0].text.lower() in PERSON_WORDS or P.full(doc)[subj[0].i].pos_ == "PRON":
                 continue
         return True
     return False
@@ -207,7 +252,9 @@ def _imperative(doc) -> bool:
     if word in ("re", "re-open", "reopen") or (word == "do" and len(toks) > 1 and toks[1].text.lower() in ("not", "n't")):
         return True
     nxt = toks[1] if len(toks) > 1 else None
-    if nxt is not None and (nxt.text.lower() in ("of", "is", "are", "was", "were", "has", "have", "to", "'s", "’s")
+    only_verb = word not in NOT_ACTION_VERBS and T.is_verb_lemma(word) and not T.is_noun_lemma(word)
+    if nxt is not None and (nxt.text.lower() in ("of", "is", "are", "was", "were", "has", "have", "'s", "’s")
+                            or nxt.text.lower() == "to" and not only_verb
                             or (word in ("have", "had", "get", "got") and nxt.tag_ in ("VBN", "VBD"))):
         return False  # "Use of ...", "Access to ...", "Support is ..." : a noun subject
     if nxt is not None and nxt.text.lower().endswith("ing") and nxt.tag_ == "NN" and nxt.dep_ in ("nsubj", "nsubjpass"):
@@ -218,7 +265,33 @@ def _imperative(doc) -> bool:
     if first.tag_ == "VB" and first.dep_ == "ROOT" and not has_subject and not own_subject and \
             any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "prt") for c in first.children):
         return True
+    # a word that can only be a verb ("Apply", "Insulate"; not "Fear", "Rise", "Knock"), tagged as a base form
+    if first.tag_ == "VB" and not own_subject and only_verb and \
+            not any(c.dep_ in ("mark", "aux", "auxpass", "neg") for c in first.children):
+        # "Apply to the lottery for ...": a verb and where it acts, no object
+        if first.dep_ == "ROOT" and not has_subject and any(c.dep_ == "prep" for c in first.children):
+            return True
+        # "Insulate the loft, the hall is freezing": the action, then the reason (the parse hangs it off the reason)
+        if first.dep_ == "advcl" and first.head.i > first.i and any(c.dep_ == "dobj" for c in first.children) and \
+                any(t.text == "," for t in doc[first.i:first.head.i]):
+            return True
     return word in IMPERATIVE_VERBS and not (first.tag_ in ("VBG", "VBD", "VBZ", "VBN"))
+
+
+def _comma_imperative(sentence: str) -> bool:
+    """A clause after a comma that opens with an action verb the parse tags as a base form and has no subject."""
+    parts = sentence.split(",")
+    for k, piece in enumerate(x.strip() for x in parts[1:]):
+        first = piece.split(" ", 1)[0].lower() if piece else ""
+        if first not in IMPERATIVE_VERBS or len(piece.split()) < 2:
+            continue
+        if not _finite_verb(P.parse(",".join(parts[:k + 1]), ner=False)):
+            continue  # after a verbless label ("Muslim community – changing as an organisation, continue ...")
+        doc = P.parse(piece, ner=False)
+        toks = [t for t in doc if not t.is_punct]
+        if toks and toks[0].tag_ == "VB" and not any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in doc):
+            return True
+    return False
 
 
 def _gerund_action(doc) -> bool:
@@ -229,7 +302,7 @@ def _gerund_action(doc) -> bool:
     # a finite verb inside a relative clause ("issues that create tension") leaves the gerund the main action
     main_finite = [t for t in doc if t.tag_ in ("VBD", "VBZ", "VBP", "MD") and t.dep_ not in ("amod", "compound")
                    and not any(a.dep_ in ("relcl", "acl") for a in [t, *t.ancestors])]
-    return not main_finite and toks[0].lemma_.lower() in IMPERATIVE_VERBS
+    return not main_finite and P.full(doc)[toks[0].i].lemma_.lower() in IMPERATIVE_VERBS
 
 
 def _finite_verb(doc) -> bool:
@@ -241,7 +314,7 @@ def _wish(clause: str, doc) -> bool:
     if re.search(r"\bplease\b", clause, re.I):
         return True
     head = re.split(r",|\s[–—-]\s|\bso that\b|\bso\b|\bwhich\b|\bwho\b|\bwhere\b|\bthat\b", clause, maxsplit=1)[0]
-    hdoc = [t for t in doc if t.idx < len(head)]
+    hdoc = [t for t in doc if t.idx < len(head) and not any(a.dep_ in ("relcl", "acl") for a in [t, *t.ancestors])]
     finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in hdoc) or any(
         t.dep_ == "ROOT" and t.tag_ in ("VBN", "VBD") and any(c.dep_ == "nsubj" for c in t.children) for t in hdoc)
     if re.match(r"^[\w' ]{2,60}?\s+to\s+(be\s+)?\w+", head) and not finite and \
@@ -249,6 +322,70 @@ def _wish(clause: str, doc) -> bool:
                      r"become|remain|continue|use|take|give|make|come|visit|help|include|return|ensure)\b", head, re.I):
         return True  # "Pharmacy to stay open until 8pm", "Litter pick ... to restart"
     return bool(WISH_START_RE.match(head)) and not finite
+
+
+_NP_TAGS = {"", "NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "DT", "CD", "HYPH", "RB", "VBG", "VBN", "POS"}
+_NP_NOUN_TAGS = {"", "NN", "NNS", "NNP", "NNPS"}
+
+
+def _np_wish_words(clause: str):
+    """The `NP_WISH_RE` match of a clause whose words may make it a named provision (`_np_wish`), else None."""
+    m = NP_WISH_RE.match(clause)
+    if not m or ":" in clause or len(clause.split()) > 18:
+        return None  # "Door entry system at Kestrel House: GL confirmed ...": a label before a report
+    np = m.group("np")
+    words = np.split()
+    content = words[1:] if words[0].lower() in ("a", "an") else words
+    if not content or NP_NOT_WISH_OPEN_RE.match(np) or NP_PROBLEM_RE.search(np) or \
+            COMPLAINT_RE.search(clause) or content[-1].lower().endswith("ing") or any(T.is_stop(w) for w in content):
+        return None  # "Parking on the estate": a topic
+    verb = m.group("verb")
+    if verb and (T.is_stop(verb) or not T.is_verb_lemma(verb)):
+        return None
+    after = clause.split(",", 1)[1] if "," in clause else ""
+    if re.search(r"\b(danger|dangerous|nuisance|eyesore|nightmare|disgrace|unsafe|scary|intimidating|shut|closed)\b",
+                 after, re.I):
+        return None  # "Motorbikes on the field, a danger to ...": the comment says it is a problem
+    return m
+
+
+def _np_wish(clause: str, doc) -> bool:
+    """A thing or service named, then where or what for: 'Secure bike racks by the entrance', 'Online booking
+    calendar so you can see ...', 'Key safe by the door instead of ...', 'Solar panels on the roof to cut ...'.
+    Not a problem named ('Poor lighting on the footpath', 'Long queues at the desk', 'Dog mess in the park'),
+    a topic ('The bins by the flats', 'Parking on the estate'), or a head (before a comma, a dash, "so", "to <verb>"
+    or "instead of") with a verb outside a relative or wh-clause ('Car park floods after rain', 'Toilets in the
+    precinct shut in 2021'). `doc` is the clause's parse."""
+    m = _np_wish_words(clause)
+    if m is None:
+        return False
+    np_end = m.end("np")
+    cuts = [k.start() for k in re.finditer(r",|\s[–—-]\s|\bso\b|\binstead of\b", clause)]
+    cuts += [t.idx for t in doc if t.lower_ == "to" and t.i + 1 < len(doc) and doc[t.i + 1].tag_ == "VB"]
+    end = min([len(clause)] + cuts)
+    toks = [t for t in doc if t.idx < end]
+    last = clause[:np_end].split()[-1].lower()
+    if not any(t.tag_ in _NP_NOUN_TAGS for t in toks if t.idx < np_end) and \
+            not (T.is_noun_lemma(last) or last.endswith("s") and T.is_noun_lemma(last[:-1])):
+        return False  # "Easy to assume ...": no thing named (the tagger calls a noun RB or JJ now and then: "Streetlight")
+    for t in toks:
+        if t.idx < np_end and t.tag_ not in _NP_TAGS:
+            return False
+        if t.tag_.startswith("VB") or t.tag_ == "MD":
+            if t.tag_ in ("VBG", "VBN") and t.dep_ in ("amod", "compound"):
+                continue  # "south facing roof"
+            # a wh-clause after a preposition or a relative clause with its pronoun: "with what's on each week"
+            if any(a.dep_ in ("relcl", "pcomp", "pobj") and any(c.tag_ in ("WP", "WDT", "WRB") for c in a.children)
+                   for a in [t, *t.ancestors]):
+                continue
+            return False
+    return True
+
+
+def _np_wish_statement(clauses: list[tuple[str, bool]], described: bool) -> bool:
+    """Does a whole clause name a provision (`_np_wish`), under a prompt that does not ask for descriptions?"""
+    return not described and any(whole and _np_wish_words(c) is not None and _np_wish(c, P.lazy(c, lite=True))
+                                 for c, whole in clauses)
 
 
 _LEAD_WORDS = ("please", "just", "also", "and", "then", "so")
@@ -283,6 +420,96 @@ def _parse_can_matter(clause: str, whole: bool) -> bool:
     return False
 
 
+def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[], bool]]]:
+    """(form, reads a parse, test) for one clause, in the order the clause's form is looked for: its form is
+    that of the first test that passes, none when none does. Tests of one form are adjacent, so splitting a
+    form's test in two (the part read off the words, then the part that needs the parse) changes nothing.
+    The clause's Doc is made when a test first reads it, parsed only when the parse can change the verdict
+    (`_parse_can_matter`), else tokenised only."""
+    made: list = []
+
+    def doc():
+        if not made:
+            # tags and dependencies only: the two rules that read POS or a lemma ask for them (`P.full`)
+            made.append(P.lazy(clause, lite=True) if _parse_can_matter(clause, whole) else P.unparsed(clause))
+        return made[0]
+
+    c = clause.strip().rstrip(".!;")
+    if c.endswith("?"):
+        return [("question", False, lambda: bool(
+                    ASK_QUESTION_RE.search(c) or WHEN_FIX_RE.match(c) or
+                    re.match(r"^why (does|do|did|is|are|was|were|has|have|had|will|would|can|could|should)\b.*\bnot\b",
+                             c, re.I))),
+                ("question", True, lambda: len(c.split()) >= 3 and not WH_RE.match(c) and not _finite_verb(doc()))]
+    sub = SUBJUNCTIVE_RE.search(c)
+    return [
+        # "Mark proposed that the group apply to ..."
+        ("request", True, lambda: bool(sub) and any(t.tag_ in ("VB", "MD") or t.tag_ == "VBP" and t.lower_ == t.lemma_
+                                                    for t in P.parse(sub.group("rest"), ner=False))),
+        ("request", False, lambda: bool(REQUEST_RE.search(c)) and not re.search(
+            r"\basked (why|whether|if|how|what)\b|\b(don'?t|not) want|\b(like|love) to (know|ask|hear|say|thank|add|"
+            r"understand|find out|mention|point out|comment|echo|share)\b", c, re.I)),
+        ("question", False, lambda: bool(re.search(r"\basked (why|whether|if|how)\b", c, re.I))),
+        ("modal", False, lambda: bool(OBLIGATION_RE.search(c)) and not OBLIGATION_EXCLUDE_RE.search(c)),
+        ("imperative", True, lambda: whole and _imperative(doc())),
+        # "No, I ...": an answer, not a lack
+        ("lack", False, lambda: bool(LACK_OPEN_RE.search(c)) and not re.match(r"no\s*[,.!?]", c, re.I)
+         and not LACK_EXCLUDE_RE.search(c)),
+        ("lack", True, lambda: _inner_lack(c, doc()) and not LACK_EXCLUDE_RE.search(c)),
+        ("wish", True, lambda: whole and (_wish(c, doc()) or _gerund_action(doc()))),
+        # "Why cant the council use the empty bank building" (no '?')
+        ("question", False, lambda: whole and bool(ASK_QUESTION_RE.match(c)) and bool(re.match(r"^why\b", c, re.I))),
+        # an action after a comma, tried last: "The online map is great, keep updating it"
+        ("imperative", True, lambda: whole and "," in c and _comma_imperative(c)),
+    ]
+
+
+def _clause_form(clause: str, whole: bool) -> str | None:
+    """The clause's form (the first of its tests that passes), once per clause and whole-ness in a session."""
+    return P.remember(("form", clause, whole),
+                      lambda: next((form for form, _, test in _clause_tests(clause, whole) if test()), None))
+
+
+def _clause_passes(clause: str, whole: bool, parsed: bool) -> bool:
+    """Does any of the clause's tests that read a parse (`parsed`), or of those that do not, pass?"""
+    return P.remember(("passes", parsed, clause, whole),
+                      lambda: any(test() for _, p, test in _clause_tests(clause, whole) if p == parsed))
+
+
+def _read(text: str, section: Sequence[str] | str | None, question: str | None, prompt: str | None,
+          kind: str) -> tuple[list[tuple[str, bool]], bool, bool] | None:
+    """((clause, whole) pairs, whether the statement counts as an answer when no clause has a form, whether its
+    prompt asks for descriptions: what works, concerns, what is hard), or None for an empty statement. Nothing is
+    parsed here."""
+    text = (text or "").strip()
+    tally = TALLY_RE.search(text)
+    if tally and tally.start() > 0:
+        text = text[:tally.start()].strip()  # "Free buses ●●●● (4)": the item voted for
+    if not text:
+        return None
+    # the nearest prompt governs: a question under a heading, else a lead-in line, else the last heading
+    path = [section] if isinstance(section, str) else list(section or [])
+    asked = question or prompt or (path[-1] if path else "")
+    clauses = [(_sentence_case(c), whole) for c, whole in _clauses(text)]
+    # a break-out group's own heading ("Group A (Ollie): safer routes to school", "Table 2") says who, the heading
+    # above it what they were asked ("Small group work - drafting recommendations")
+    group = not (question or prompt) and len(path) >= 2 and GROUP_LABEL_RE.match(path[-1])
+    solution_prompt = any(SOLUTION_PROMPT_RE.search(x) for x in ([asked, path[-2]] if group else [asked]) if x)
+    inline = INLINE_PROMPT_RE.match(text)  # "Ideas from the floor: face painting, a bouncy castle"
+    inline_prompt = bool(inline and SOLUTION_PROMPT_RE.search(inline.group("label")))
+    # the main clause of the first sentence: what follows gives reasons ("Feedback when you are turned down! We
+    # never found out why.")
+    first = re.split(r"(?<=[.!?])\s+(?=[\"“A-Z0-9])", text, maxsplit=1)[0]
+    main = re.split(r"\bso\b|\bbecause\b|\bso that\b", first, maxsplit=1, flags=re.I)[0]
+    # a short answer counts too ("Paper forms", "Wifi"), but not a non-answer ("N/A", "Don't know")
+    answer = ((solution_prompt and kind != "sentence") or inline_prompt) and not COMPLAINT_RE.search(main) and \
+        not ASIDE_RE.search(main) and not T.is_non_answer(text) and bool(
+            re.search(r"[A-Za-z]{3}", text) and (len(re.findall(r"[A-Za-z]+", text)) >= 2 or kind != "sentence")
+            or (tally and re.search(r"[A-Za-z]{3}", text)))
+    described = any(DESCRIBE_PROMPT_RE.search(x) for x in [asked, *path] if x)
+    return clauses, answer, described
+
+
 def proposal_form(text: str, section: Sequence[str] | str | None = (), question: str | None = None,
                   prompt: str | None = None, context: str | None = None, kind: str = "bullet") -> str | None:
     """The form in which `text` proposes a change, or None when it only describes or comments.
@@ -293,58 +520,30 @@ def proposal_form(text: str, section: Sequence[str] | str | None = (), question:
     or "sentence" for a sentence of report prose, which needs explicit wording: a prompt alone
     does not make prose an answer).
     """
-    text = (text or "").strip()
-    tally = TALLY_RE.search(text)
-    if tally and tally.start() > 0:
-        text = text[:tally.start()].strip()  # "Free buses ●●●● (4)": the item voted for
-    if not text:
+    read = _read(text, section, question, prompt, kind)
+    if read is None:
         return None
-    # the nearest prompt governs: a question under a heading, else a lead-in line, else the last heading
-    path = [section] if isinstance(section, str) else list(section or [])
-    asked = question or prompt or (path[-1] if path else "")
-    solution_prompt = bool(SOLUTION_PROMPT_RE.search(asked))
-    pieces = _clauses(text)
-    clauses = [_sentence_case(c) for c, _ in pieces]
-    # parsed only when a rule reads them (batched in drafting), and only when the parse can change the verdict
-    docs = [P.lazy(c) if _parse_can_matter(c, whole) else P.unparsed(c) for c, (_, whole) in zip(clauses, pieces)]
-    forms: list[str] = []
-    for (clause, doc), (_, whole) in zip(zip(clauses, docs), pieces):
-        c = clause.strip().rstrip(".!;")
-        if c.endswith("?"):
-            if ASK_QUESTION_RE.search(c) or (not _finite_verb(doc) and len(c.split()) >= 3 and not WH_RE.match(c)) or \
-                    re.match(r"^why (does|do|did|is|are|was|were|has|have|had|will|would|can|could|should)\b.*\bnot\b", c, re.I) or \
-                    WHEN_FIX_RE.match(c):
-                forms.append("question")
-            continue
-        sub = SUBJUNCTIVE_RE.search(c)
-        if sub and any(t.tag_ in ("VB", "MD") or t.tag_ == "VBP" and t.lower_ == t.lemma_
-                   for t in P.parse(sub.group("rest"), ner=False)):
-            forms.append("request")  # "Mark proposed that the group apply to ..."
-        elif REQUEST_RE.search(c) and not re.search(r"\basked (why|whether|if|how|what)\b|\b(don'?t|not) want|"
-                                                  r"\b(like|love) to (know|ask|hear|say|thank|add|understand|find out|"
-                                                  r"mention|point out|comment|echo|share)\b", c, re.I):
-            forms.append("request")
-        elif re.search(r"\basked (why|whether|if|how)\b", c, re.I):
-            forms.append("question")
-        elif OBLIGATION_RE.search(c) and not OBLIGATION_EXCLUDE_RE.search(c):
-            forms.append("modal")
-        elif whole and _imperative(doc):
-            forms.append("imperative")
-        elif (LACK_OPEN_RE.search(c) and not re.match(r"no\s*[,.!?]", c, re.I) or _inner_lack(c, doc)) and \
-                not LACK_EXCLUDE_RE.search(c):  # "No, I ...": an answer, not a lack
-            forms.append("lack")
-        elif whole and (_wish(c, doc) or _gerund_action(doc)):
-            forms.append("wish")
-        elif whole and ASK_QUESTION_RE.match(c) and re.match(r"^why\b", c, re.I):
-            forms.append("question")  # "Why cant the council use the empty bank building" (no '?')
+    clauses, answer, described = read
+    forms = [_clause_form(clause, whole) for clause, whole in clauses]
+    if not any(forms) and not answer and _np_wish_statement(clauses, described):  # an answer stays one
+        forms.append("wish")
     for form in ("imperative", "modal", "request", "question", "wish", "lack"):
         if form in forms:
             return form
-    main = re.split(r"\bso\b|\bbecause\b|\bso that\b", text, maxsplit=1, flags=re.I)[0]
-    if solution_prompt and kind != "sentence" and not COMPLAINT_RE.search(main) and \
-            (len(re.findall(r"[A-Za-z]+", text)) >= 3 or (tally and re.search(r"[A-Za-z]{3}", text))):
-        return "answer"
-    return None
+    return "answer" if answer else None
+
+
+def proposes(text: str, section: Sequence[str] | str | None = (), question: str | None = None,
+             prompt: str | None = None, context: str | None = None, kind: str = "bullet") -> bool:
+    """`proposal_form(...) is not None`, cheapest first: the statement proposes when any clause has a form or
+    it counts as an answer, so the tests read off the words run first, over every clause, and a parse is
+    asked for only when none of them passes (drafting's detector: most parses are then never made)."""
+    read = _read(text, section, question, prompt, kind)
+    if read is None:
+        return False
+    clauses, answer, described = read
+    return answer or any(_clause_passes(c, whole, False) for c, whole in clauses) or \
+        any(_clause_passes(c, whole, True) for c, whole in clauses) or _np_wish_statement(clauses, described)
 
 
 def segment_proposal_form(segment: Segment) -> str | None:
@@ -352,9 +551,14 @@ def segment_proposal_form(segment: Segment) -> str | None:
     return proposal_form(segment.text, segment.section, segment.question, None, segment.context, segment.kind)
 
 
+def segment_proposes(segment: Segment) -> bool:
+    """`proposes` of a Segment (`segment_proposal_form(segment) is not None`, fewer parses)."""
+    return proposes(segment.text, segment.section, segment.question, None, segment.context, segment.kind)
+
+
 def is_proposal(item: Segment | str, section: Sequence[str] | str | None = (), question: str | None = None,
                 prompt: str | None = None, context: str | None = None, kind: str = "bullet") -> bool:
     """True when a Segment, or a statement's text with its context, proposes a change (see `proposal_form`)."""
     if isinstance(item, Segment):
-        return segment_proposal_form(item) is not None
-    return proposal_form(item, section, question, prompt, context, kind) is not None
+        return segment_proposes(item)
+    return proposes(item, section, question, prompt, context, kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..defaults import rank_formula
+from ..recommend.drafting import NOT_DRAFTED
 from ..records import Analysis, Segment
 from ..text import markdown_text as md
 
@@ -18,7 +19,10 @@ def recommendations_markdown(result: Analysis, title: str) -> str:
              "Drafted by Plenary from the statements in the notes. Each recommendation lists how many "
              "statements support it and cites them by source file and line; edit freely before publishing. "
              "_(check heading)_ marks a draft whose heading the coder barely preferred to another; "
-             "_(check wording)_ one kept in its source's own words, which no rule could shape into an action.", ""]
+             "_(check wording)_ one kept in its source's own words, which no rule could shape into an action."
+             + (" _(not drafted)_ marks a less supported ask left in a participant's own words: a run this large "
+                "has only its plan and the first part of each list below it worded."
+                if any(NOT_DRAFTED in r.flags for p in result.plans for r in p.more) else ""), ""]
     note = headings_note(result)
     if note:
         lines += [f"> **{note}** The statements keep their codes under {md(result.codebook.name)}; only the "

@@ -1,15 +1,15 @@
 """A starter codebook drafted from the notes' own topics: the core of `plenary codebook draft`, and the
 source of a run's plan headings when the researcher's codebook fits the notes poorly.
 
-- `draft_groups(segments, vectors, n_codes=None, seed)` -> theme rows: the statements regrouped for a
-  codebook. k-means on corpus-centred vectors (the mean vector removed, so what every statement shares,
-  such as "young people" in notes about young people, does not decide the groups), k about sqrt(n)
-  (finer than a run's themes: a codebook wants distinct topics), statements in a canonical order so the
-  input order does not matter; non-answers are left out.
+- `draft_groups(segments, vectors, n_codes=None, seed)` -> theme rows: the statements regrouped
+  for a codebook or a plan's headings: corpus-centred sentence vectors beside topic-noun TF-IDF,
+  average-linkage clustering with 3-7 groups chosen by silhouette (bounded sample above
+  `DRAFT_CLUSTER_SAMPLE`, the rest to the nearest group), in a canonical order so the input order does not
+  matter; non-answers are left out. Measured in benchmarks/drafted_headings.py.
 - `draft_codebook(themes, segments, name, source) -> str`: YAML in the codebook format (docs/research.md),
   one code per group of at least `DRAFT_MIN_STATEMENTS` (largest and best-ranked first, at most
-  `DRAFT_MAX_CODES`; the "unclustered" group left out): a readable id and label (the group's most
-  distinctive noun terms, `heading_terms`), a description to rewrite, include lines and up to
+  `DRAFT_MAX_CODES`; the "unclustered" group left out): a readable id and label (a noun phrase the group's
+  statements share, `phrase_label`; else its most distinctive noun terms, `heading_terms`), a description to rewrite, include lines and up to
   `DRAFT_EXAMPLES` examples, each cited by file and line in a comment. The text parses with
   `codebook.parse_codebook`. `themes` are themes.json rows ({id, label, keywords, segments, quotes, size,
   rank}) and `segments` maps id -> segments.jsonl row ({text, source, line_start}).
@@ -21,19 +21,23 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from typing import Any, Sequence
 
 import numpy as np
 
 from ..codebook import Codebook, code_id, parse_codebook
-from ..defaults import (DRAFT_EXAMPLES, DRAFT_GROUP_TERM_SAMPLE, DRAFT_MAX_CODES, DRAFT_MIN_STATEMENTS,
-                        DRAFT_TERM_SAMPLE, SEED)
+from ..defaults import (DRAFT_CLUSTER_SAMPLE, DRAFT_EXAMPLES, DRAFT_GROUP_TERM_SAMPLE, DRAFT_HEADING_EXAMPLES,
+                        DRAFT_LEXICAL_WEIGHT, DRAFT_MAX_CODES, DRAFT_MAX_HEADINGS, DRAFT_MIN_HEADINGS,
+                        DRAFT_MIN_STATEMENTS, DRAFT_TERM_SAMPLE, SEED)
+
 from ..records import Segment
-from .cluster import KMeansClusterer
 
 GENERIC = {"people", "thing", "things", "need", "lot", "way", "time", "make", "get", "use",
            # spans of time name no topic ("years long", "wait 18 months")
            "year", "month", "week", "day", "hour", "minute"}
+# a heading never names the consultation itself ("respondents felt", "before the decision")
+META = {"respondent", "participant", "attendee", "decision", "comment", "feedback", "suggestion", "idea"}
 
 # said wherever a plan's headings come from a drafted codebook (recommendations.md/json, report, web, Word)
 DRAFTED_HEADINGS_NOTE = ("Headings drafted from the themes because the codebook fits poorly — edit with "
@@ -48,11 +52,15 @@ def _quote(text: str) -> str:
 _PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z_]*\]")
 
 
-def _terms(text: str) -> set[str]:
-    """Noun terms of a statement: noun lemmas and two-word noun phrases ("mental health", "bus fare")."""
+def _terms_all(texts: Sequence[str]) -> list[set[str]]:
+    """`_terms` of each text, the texts parsed together in batches ("[PERSON]" is redaction, not a topic)."""
     from .. import text as T
 
-    doc = T.parse(_PLACEHOLDER_RE.sub(" ", text))  # "[PERSON]" is redaction, not a topic
+    return [_terms(doc) for doc in T.parse_all([_PLACEHOLDER_RE.sub(" ", t) for t in texts])]
+
+
+def _terms(doc) -> set[str]:
+    """Noun terms of a parsed statement: noun lemmas and two-word noun phrases ("mental health", "bus fare")."""
     out: set[str] = set()
     for i, tok in enumerate(doc):
         if tok.pos_ not in ("NOUN", "PROPN") or tok.is_stop or len(tok.text) < 3:
@@ -73,8 +81,8 @@ def heading_terms(theme_texts: Sequence[str], all_terms: dict[str, int], n_all: 
     phrases first when as frequent; words inside a chosen phrase are not repeated, and a further term
     must score at least half the first (a weak second term blurs a heading)."""
     counts: dict[str, int] = {}
-    for text in theme_texts:
-        for term in _terms(text):
+    for terms in _terms_all(theme_texts):
+        for term in terms:
             counts[term] = counts.get(term, 0) + 1
     scored = sorted(((c / len(theme_texts)) * math.log(n_all / all_terms.get(t, c)) * (1.2 if " " in t else 1.0),
                      t) for t, c in counts.items() if c >= min_count or len(theme_texts) <= 3)
@@ -101,6 +109,83 @@ def _label(theme: dict[str, Any], terms: Sequence[str]) -> str:
     return text[:1].upper() + text[1:]
 
 
+# words that open a noun phrase without naming its topic ("more one bed homes", "better information")
+_PHRASE_DROP = {"more", "less", "fewer", "better", "longer", "shorter", "bigger", "many", "few", "several", "lot",
+                "lots", "much", "enough", "proper", "other", "same", "such", "own", "whole", "main"}
+
+
+def _phrases(doc) -> list[tuple[tuple[str, ...], str]]:
+    """Noun phrases of a parsed statement as (lemma key, words as written): each noun with the nouns and
+    adjectives right before it, at most three words, without articles, numbers or words of degree."""
+    out = []
+    for tok in doc:
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound" or not tok.text.isalpha() \
+                or tok.is_stop or len(tok.text) < 3:
+            continue
+        words = [tok]
+        for left in reversed(list(doc[max(tok.left_edge.i, tok.i - 2): tok.i])):
+            modifier = left.pos_ in ("NOUN", "PROPN", "ADJ") or (left.tag_ == "VBG" and left.dep_ in ("amod", "compound"))
+            if not modifier or not left.text.isalpha() or left.is_stop \
+                    or left.lower_ in _PHRASE_DROP or left.tag_ in ("JJR", "JJS"):
+                break
+            words.insert(0, left)
+        key = tuple(w.text if w.text.isupper() and len(w.text) > 1 else w.lemma_.lower() for w in words)
+        if key[-1] in GENERIC or key[-1] in META:
+            continue
+        shown = " ".join(w.text if w.pos_ == "PROPN" or (w.text.isupper() and len(w.text) > 1) else w.lower_
+                         for w in words)
+        out.append((key, shown))
+    return out
+
+
+def phrase_label(texts: Sequence[str], all_terms: dict[str, int], n_all: int, max_words: int = 6) -> str:
+    """A heading as a short noun phrase the group's own statements use ("youth space", "bus fares"): of the
+    phrases in `texts` (`_phrases`), the one whose words most members share (share of members holding all
+    its word lemmas) times how rare its words are in the notes (`all_terms`, statements per term, of
+    `n_all`), two-word phrases first when as good; a second phrase joins it ("X and Y") only when it covers
+    at least a third of the members the first leaves out, shares no word with it and scores at least 0.7
+    as well. "" when no noun phrase is shared (a group of one statement: any of its phrases)."""
+    from .. import text as T
+
+    # "drop in" is one noun ("drop-in"), as the theme labels read it
+    docs = T.parse_all([re.sub(r"\b(\w+) drop in\b", r"\1 drop-in", _PLACEHOLDER_RE.sub(" ", t))[:600] for t in texts])
+    lemmas = [{(t.text if t.text.isupper() and len(t.text) > 1 else t.lemma_.lower()) for t in d if t.is_alpha}
+              for d in docs]
+    shown: dict[tuple[str, ...], Counter] = {}
+    for doc in docs:
+        for key, words in _phrases(doc):
+            shown.setdefault(key, Counter())[words] += 1
+    need = 2 if len(texts) > 3 else 1
+    scored = []
+    for key in shown:
+        members = frozenset(i for i, have in enumerate(lemmas) if set(key) <= have)
+        if len(members) < need:
+            continue
+        rarity = sum(math.log(max(n_all, 2) / min(all_terms.get(w, 1), n_all)) for w in key) / len(key)
+        score = (len(members) / len(texts)) * max(rarity, 0.05) * (1.3 if len(key) > 1 else 1.0)
+        scored.append((score, key, members))
+    if not scored:
+        return ""
+    scored.sort(key=lambda x: (-round(x[0], 6), len(x[1]), x[1]))
+
+    def words(key):  # the commonest way the notes write it; ties: shortest, then alphabetical
+        return sorted(shown[key].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
+
+    best, key, covered = scored[0]
+    label = words(key)
+    left = len(texts) - len(covered)
+    for score, other, members in scored[1:]:
+        if score < 0.7 * best:
+            break
+        if set(other) & set(key) or len(members - covered) < max(1, left / 3) or not left:
+            continue
+        joined = f"{label} and {words(other)}"
+        if len(joined.split()) <= max_words:
+            label = joined
+        break
+    return " ".join(label.split()[:max_words])
+
+
 def term_counts(texts: Sequence[str], sample: int = DRAFT_TERM_SAMPLE) -> tuple[dict[str, int], int]:
     """(statements per noun term, statements counted) over `texts`, or over an evenly spaced sample of
     `sample` of them (sorted first, so the input order does not matter) when there are more."""
@@ -109,15 +194,16 @@ def term_counts(texts: Sequence[str], sample: int = DRAFT_TERM_SAMPLE) -> tuple[
         step = len(chosen) / sample
         chosen = [chosen[int(i * step)] for i in range(sample)]
     out: dict[str, int] = {}
-    for text in chosen:
-        for term in _terms(text):
+    for terms in _terms_all(chosen):
+        for term in terms:
             out[term] = out.get(term, 0) + 1
     return out, len(chosen)
 
 
 def draft_codebook(themes: Sequence[dict[str, Any]], segments: dict[str, dict[str, Any]], name: str,
-                   source: str, command: str = "plenary codebook draft") -> str:
-    """YAML text of a starter codebook from `themes` (themes.json rows) and `segments` (id -> segment row)."""
+                   source: str, command: str = "plenary codebook draft", n_examples: int = DRAFT_EXAMPLES) -> str:
+    """YAML text of a starter codebook from `themes` (themes.json rows) and `segments` (id -> segment row),
+    with up to `n_examples` examples per code (most central first)."""
     usable = [t for t in themes if t.get("id") != "unclustered" and not t.get("unclustered")
               and int(t.get("size") or len(t.get("segments") or [])) >= DRAFT_MIN_STATEMENTS]
     usable.sort(key=lambda t: (t.get("rank") or 10 ** 6, -int(t.get("size") or 0), str(t.get("id"))))
@@ -138,9 +224,11 @@ def draft_codebook(themes: Sequence[dict[str, Any]], segments: dict[str, dict[st
         terms = heading_terms(texts[:DRAFT_GROUP_TERM_SAMPLE], all_terms, n_all) if texts else []
         if texts and not terms and not theme.get("label"):  # no term shared: the group's most distinctive one
             terms = heading_terms(texts[:DRAFT_GROUP_TERM_SAMPLE], all_terms, n_all, k=1, min_count=1)
-        label, n = _label(theme, terms), 2
+        phrase = phrase_label(texts[:DRAFT_GROUP_TERM_SAMPLE], all_terms, n_all) if texts else ""
+        first = (phrase[:1].upper() + phrase[1:]) if phrase else _label(theme, terms)
+        label, n = first, 2
         while label.casefold() in labels:  # two groups can share their terms: labels must stay unique
-            label, n = f"{_label(theme, terms)} ({n})", n + 1
+            label, n = f"{first} ({n})", n + 1
         labels.add(label.casefold())
         base = code_id(label)[:40].strip("-") or "code"
         cid, n = base, 2
@@ -149,7 +237,7 @@ def draft_codebook(themes: Sequence[dict[str, Any]], segments: dict[str, dict[st
         used.add(cid)
         quoted = [q["id"] if isinstance(q, dict) else q for q in (theme.get("quotes") or [])]
         quoted += [s for s in ids if s not in quoted]
-        examples = [segments[i] for i in quoted if i in segments][:DRAFT_EXAMPLES]
+        examples = [segments[i] for i in quoted if i in segments][:n_examples]
         keywords = list(dict.fromkeys(terms + [k for k in theme.get("keywords") or [] if k.lower() not in GENERIC]))[:6]
         size = int(theme.get("size") or len(ids))
         about = f"{', '.join(keywords[:4])}" if keywords else label.lower()
@@ -174,28 +262,106 @@ def segment_rows(segments: Sequence[Segment]) -> dict[str, dict[str, Any]]:
     return {s.id: {"id": s.id, "text": s.text, "source": s.source, "line_start": s.line_start} for s in segments}
 
 
+def _noun_lemmas(doc) -> list[str]:
+    """Topic nouns of a parsed statement (lemmas; acronyms keep their case), for the lexical half of the
+    grouping: the notes' own words ("bus", "pool", "roof") say what a statement is about."""
+    out = []
+    for tok in doc:
+        if tok.pos_ in ("NOUN", "PROPN") and not tok.is_stop and len(tok.text) > 2 and tok.text.isalpha():
+            lemma = tok.text if tok.text.isupper() else tok.lemma_.lower()
+            if lemma not in GENERIC:
+                out.append(lemma)
+    return out
+
+
+def _features(texts: Sequence[str], x: np.ndarray) -> np.ndarray:
+    """(n, d + terms) unit rows: the corpus-centred sentence vectors `x` (unit rows) beside the statements'
+    topic nouns as TF-IDF (nouns in at least two statements), weighted `DRAFT_LEXICAL_WEIGHT`."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from .. import text as T
+
+    docs = [_noun_lemmas(d) for d in T.parse_all([_PLACEHOLDER_RE.sub(" ", t)[:600] for t in texts])]
+    parts = [x]
+    if sum(1 for d in docs if d) >= 2:
+        try:
+            tf = TfidfVectorizer(analyzer=lambda d: d, min_df=2, sublinear_tf=True).fit_transform(docs)
+            parts.append(np.sqrt(DRAFT_LEXICAL_WEIGHT) * tf.toarray().astype(np.float32))
+        except ValueError:  # no noun in two statements: the sentence vectors alone
+            pass
+    z = np.hstack(parts)
+    return z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-9)
+
+
+def _agglomerate(z: np.ndarray, n_codes: int | None) -> np.ndarray:
+    """Labels of average-linkage (cosine) clustering of `z`; k = `n_codes`, else the k in
+    DRAFT_MIN_HEADINGS..DRAFT_MAX_HEADINGS with the best silhouette (ties: fewer groups)."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics import silhouette_score
+
+    n = len(z)
+    ks = [min(n_codes, n)] if n_codes else list(range(min(DRAFT_MIN_HEADINGS, n - 1), min(DRAFT_MAX_HEADINGS, n - 1) + 1))
+    best: tuple[float, np.ndarray] | None = None
+    for k in ks:
+        if k < 2:
+            continue
+        labels = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(z)
+        if len(ks) == 1:
+            return labels
+        quality = float(silhouette_score(z, labels, metric="cosine"))
+        if best is None or quality > best[0] + 1e-6:
+            best = (quality, labels)
+    return best[1] if best is not None else np.zeros(n, dtype=int)
+
+
 def draft_groups(segments: Sequence[Segment], vectors: np.ndarray, n_codes: int | None = None,
                  seed: int = SEED) -> list[dict[str, Any]]:
-    """Statements regrouped for a codebook (see the module docstring), as theme rows, largest first;
-    each row's `segments` run from the most central statement out. `vectors`: (len(segments), d) unit rows."""
+    """Statements regrouped for a codebook or a plan's headings, as theme rows, largest first; each row's
+    `segments` run from the most central statement out. `vectors`: (len(segments), d) unit rows.
+
+    Statements (non-answers left out) are taken in a canonical order (text, id), so the input order does not
+    matter. Each is the sentence vector centred on the corpus mean (what every statement shares, such as
+    "young people" in notes about young people, does not decide the groups) beside its topic nouns
+    (`_features`); average-linkage clustering on cosine distance, with `n_codes` groups or, when None,
+    the number in DRAFT_MIN_HEADINGS..DRAFT_MAX_HEADINGS that separates them best (silhouette). Above
+    DRAFT_CLUSTER_SAMPLE statements only a sample is clustered (the rows of smallest `row_keys`, so the same
+    whatever the order) and every statement joins the group whose centred centroid is nearest: linear in
+    statements beyond the sample. `seed` is kept for the interface (the clustering is deterministic)."""
+    from .cluster import row_keys
+
     live = sorted((i for i, s in enumerate(segments) if not s.attributes.get("non_answer")),
                   key=lambda i: (segments[i].text, segments[i].id))
     if len(live) < DRAFT_MIN_STATEMENTS:
         return []
-    x = np.asarray(vectors, dtype=np.float32)[live]
-    x = x - x.mean(axis=0)
+    x_all = np.asarray(vectors, dtype=np.float32)[live]
+    picked = np.arange(len(live))
+    if len(live) > DRAFT_CLUSTER_SAMPLE:
+        picked = np.sort(np.argsort(row_keys(x_all), kind="stable")[:DRAFT_CLUSTER_SAMPLE])
+    mean = x_all[picked].mean(axis=0)
+    x = x_all[picked] - mean
     x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
-    k = n_codes or max(2, min(DRAFT_MAX_CODES, round(math.sqrt(len(live)))))
-    labels = np.asarray(KMeansClusterer(min(k, len(live)), seed=seed).fit_predict(x))
+    sample_labels = _agglomerate(_features([segments[live[i]].text for i in picked], x), n_codes)
+    if len(picked) == len(live):
+        labels, xc = sample_labels, x
+    else:  # every statement to the nearest group centre, chunk by chunk (memory: chunk x groups)
+        centres = np.vstack([x[sample_labels == g].mean(axis=0) for g in range(int(sample_labels.max()) + 1)])
+        centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
+        labels = np.empty(len(live), dtype=int)
+        xc = np.empty_like(x_all)
+        for start in range(0, len(live), 65_536):
+            block = x_all[start:start + 65_536] - mean
+            block /= np.maximum(np.linalg.norm(block, axis=1, keepdims=True), 1e-9)
+            xc[start:start + len(block)] = block
+            labels[start:start + len(block)] = (block @ centres.T).argmax(axis=1)
+        labels[picked] = sample_labels
     groups = []
     for label in sorted(set(labels.tolist())):
         rows = np.flatnonzero(labels == label)
-        centre = x[rows].mean(axis=0)
-        closeness = x[rows] @ (centre / (np.linalg.norm(centre) or 1.0))
-        order = sorted(range(len(rows)), key=lambda j: (-float(closeness[j]), segments[live[rows[j]]].id))
+        centre = xc[rows].mean(axis=0)
+        closeness = xc[rows] @ (centre / (np.linalg.norm(centre) or 1.0))
+        order = sorted(range(len(rows)), key=lambda j: (-round(float(closeness[j]), 5), segments[live[rows[j]]].id))
         ids = [segments[live[rows[j]]].id for j in order]
-        groups.append({"segments": ids, "quotes": ids[:DRAFT_EXAMPLES], "size": len(ids), "keywords": [],
-                       "label": ""})
+        groups.append({"segments": ids, "quotes": ids[:DRAFT_EXAMPLES], "size": len(ids), "keywords": [], "label": ""})
     groups.sort(key=lambda g: (-g["size"], g["segments"][0]))
     for n, g in enumerate(groups, start=1):
         g["id"], g["rank"] = f"draft-{n:02d}", n
@@ -204,9 +370,10 @@ def draft_groups(segments: Sequence[Segment], vectors: np.ndarray, n_codes: int 
 
 def draft_heading_codebook(segments: Sequence[Segment], vectors: np.ndarray, source: str, name: str = "notes",
                            seed: int = SEED, n_codes: int | None = None) -> tuple[Codebook, str]:
-    """(Codebook, its YAML text) drafted from `segments` and their `vectors`; ValueError when no group
-    is large enough to be a code."""
-    text = draft_codebook(draft_groups(segments, vectors, n_codes, seed), segment_rows(segments), name, source)
+    """(Codebook, its YAML text) drafted from `segments` and their `vectors`.
+    ValueError when no group is large enough to be a code."""
+    groups = draft_groups(segments, vectors, n_codes, seed)
+    text = draft_codebook(groups, segment_rows(segments), name, source, n_examples=DRAFT_HEADING_EXAMPLES)
     return parse_codebook(text, "<drafted codebook>"), text
 
 

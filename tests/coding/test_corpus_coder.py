@@ -192,3 +192,20 @@ def test_fake_corpus_coder_teaches_with_uncentred_similarity_only_for_bare_names
     coder.score(STATEMENTS, fake.encode(STATEMENTS))
     raw = scores.similarity.astype(np.float64)
     np.testing.assert_allclose(calls[0] - calls[1], (raw - raw.mean()) / raw.std(), rtol=1e-4, atol=1e-4)
+
+
+def test_fake_corpus_coder_caps_its_training_rows_without_depending_on_order(book, monkeypatch):
+    from pipeline.coding import zero_shot
+    from sklearn.linear_model import LogisticRegression
+
+    fake = FakeEmbedder()
+    texts = [f"{s} ({i})" for i in range(8) for s in STATEMENTS[:9]]  # 72 distinct statements
+    sizes: list[int] = []
+    fit = LogisticRegression.fit
+    monkeypatch.setattr(LogisticRegression, "fit", lambda self, x, y: sizes.append(len(x)) or fit(self, x, y))
+    monkeypatch.setattr(zero_shot, "CORPUS_SELF_TRAINING_MAX_ROWS", 10)
+    coder = CorpusCoder(fake).fit(book)
+    first = dict(zip(texts, coded(coder, texts, fake)))
+    assert sizes == [10 + len(book.codes)]  # 10 confident rows and each code's centre, not the ~36 confident rows
+    shuffled = [texts[i] for i in np.random.default_rng(5).permutation(len(texts))]
+    assert dict(zip(shuffled, coded(coder, shuffled, fake))) == first

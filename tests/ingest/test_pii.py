@@ -177,3 +177,25 @@ def test_ner_only_where_it_could_matter_changes_nothing(monkeypatch):
 
 
 KINDS_ALL = ("EMAIL", "URL", "IP", "NHS", "NI", "POSTCODE", "PHONE", "ADDRESS", "DOB", "HANDLE", "PERSON")
+
+
+def test_analysis_in_worker_processes_gives_what_one_process_gives(monkeypatch):
+    """A large run analyses its texts in one worker process per core (`PARALLEL_FROM`); here forced on a
+    small sample cut into many chunks: the same details, names and redactions, in the same order."""
+    from pipeline.ingest import pii
+
+    texts = _sample_texts()
+    alone = pii.PiiFinder(KINDS_ALL).fit(texts)
+    monkeypatch.setattr(pii, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pii, "PARALLEL_CHUNK", max(1, len(texts) // 5))
+    spawned: list[int] = []
+    real = pii.PiiFinder._analyze_in_workers
+    monkeypatch.setattr(pii.PiiFinder, "_analyze_in_workers",
+                        lambda self, t, workers: spawned.append(workers) or real(self, t, 2))
+    workers = pii.PiiFinder(KINDS_ALL).fit(texts)
+    assert spawned  # the worker path ran
+    assert list(workers._cache) == list(alone._cache)
+    key = lambda finder: [[(r.entity_type, r.start, r.end, r.score) for r in finder._cache[t]] for t in finder._cache]  # noqa: E731
+    assert key(workers) == key(alone) and any(key(alone))
+    assert workers.names_ == alone.names_
+    assert [workers.redact(t)[0] for t in texts] == [alone.redact(t)[0] for t in texts]
