@@ -52,6 +52,14 @@ def _quote(text: str) -> str:
 _PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z_]*\]")
 
 
+def parse_group(texts: Sequence[str]) -> list:
+    """Docs of a group's statements for its label, parsed in batches: redaction placeholders removed, "drop in"
+    read as one noun ("drop-in", as the theme labels read it), at most 600 characters each."""
+    from .. import text as T
+
+    return T.parse_all([re.sub(r"\b(\w+) drop in\b", r"\1 drop-in", _PLACEHOLDER_RE.sub(" ", t))[:600] for t in texts])
+
+
 def _terms_all(texts: Sequence[str]) -> list[set[str]]:
     """`_terms` of each text, the texts parsed together in batches ("[PERSON]" is redaction, not a topic)."""
     from .. import text as T
@@ -76,12 +84,12 @@ def _terms(doc) -> set[str]:
 
 
 def heading_terms(theme_texts: Sequence[str], all_terms: dict[str, int], n_all: int, k: int = 2,
-                  min_count: int = 2) -> list[str]:
+                  min_count: int = 2, docs: Sequence | None = None) -> list[str]:
     """A theme's most distinctive noun terms (share of its statements x inverse share overall), two-word
     phrases first when as frequent; words inside a chosen phrase are not repeated, and a further term
     must score at least half the first (a weak second term blurs a heading)."""
     counts: dict[str, int] = {}
-    for terms in _terms_all(theme_texts):
+    for terms in (_terms_all(theme_texts) if docs is None else [_terms(d) for d in docs]):
         for term in terms:
             counts[term] = counts.get(term, 0) + 1
     scored = sorted(((c / len(theme_texts)) * math.log(n_all / all_terms.get(t, c)) * (1.2 if " " in t else 1.0),
@@ -138,17 +146,16 @@ def _phrases(doc) -> list[tuple[tuple[str, ...], str]]:
     return out
 
 
-def phrase_label(texts: Sequence[str], all_terms: dict[str, int], n_all: int, max_words: int = 6) -> str:
+def phrase_label(texts: Sequence[str], all_terms: dict[str, int], n_all: int, max_words: int = 6,
+                 docs: Sequence | None = None) -> str:
     """A heading as a short noun phrase the group's own statements use ("youth space", "bus fares"): of the
     phrases in `texts` (`_phrases`), the one whose words most members share (share of members holding all
     its word lemmas) times how rare its words are in the notes (`all_terms`, statements per term, of
     `n_all`), two-word phrases first when as good; a second phrase joins it ("X and Y") only when it covers
     at least a third of the members the first leaves out, shares no word with it and scores at least 0.7
-    as well. "" when no noun phrase is shared (a group of one statement: any of its phrases)."""
-    from .. import text as T
-
-    # "drop in" is one noun ("drop-in"), as the theme labels read it
-    docs = T.parse_all([re.sub(r"\b(\w+) drop in\b", r"\1 drop-in", _PLACEHOLDER_RE.sub(" ", t))[:600] for t in texts])
+    as well. "" when no noun phrase is shared (a group of one statement: any of its phrases). `docs`: the
+    texts already parsed (`parse_group`)."""
+    docs = parse_group(texts) if docs is None else docs
     lemmas = [{(t.text if t.text.isupper() and len(t.text) > 1 else t.lemma_.lower()) for t in d if t.is_alpha}
               for d in docs]
     shown: dict[tuple[str, ...], Counter] = {}
@@ -221,10 +228,12 @@ def draft_codebook(themes: Sequence[dict[str, Any]], segments: dict[str, dict[st
     for theme in usable:
         ids = theme.get("segments") or []
         texts = [segments[i]["text"] for i in ids if i in segments]
-        terms = heading_terms(texts[:DRAFT_GROUP_TERM_SAMPLE], all_terms, n_all) if texts else []
+        sample = texts[:DRAFT_GROUP_TERM_SAMPLE]
+        docs = parse_group(sample)  # one parse of each for its terms and its phrase
+        terms = heading_terms(sample, all_terms, n_all, docs=docs) if texts else []
         if texts and not terms and not theme.get("label"):  # no term shared: the group's most distinctive one
-            terms = heading_terms(texts[:DRAFT_GROUP_TERM_SAMPLE], all_terms, n_all, k=1, min_count=1)
-        phrase = phrase_label(texts[:DRAFT_GROUP_TERM_SAMPLE], all_terms, n_all) if texts else ""
+            terms = heading_terms(sample, all_terms, n_all, k=1, min_count=1, docs=docs)
+        phrase = phrase_label(sample, all_terms, n_all, docs=docs) if texts else ""
         first = (phrase[:1].upper() + phrase[1:]) if phrase else _label(theme, terms)
         label, n = first, 2
         while label.casefold() in labels:  # two groups can share their terms: labels must stay unique
