@@ -30,6 +30,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import InputError
+from ..parallel import cores
 
 OPSET = 17
 # How the int8 graph is made; part of the manifest and of the embedding cache key, so a changed recipe exports
@@ -162,7 +163,7 @@ class OnnxEncoder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        self.threads = max(1, threads or len(os.sched_getaffinity(0)))
+        self.threads = max(1, threads or cores())
         self.per_statement = per_statement
         self.batch_size = 1 if per_statement else batch_size
         options = ort.SessionOptions()

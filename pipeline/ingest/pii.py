@@ -31,12 +31,12 @@ texts longer than CHUNK characters are analysed in pieces (spaCy's E088 limit).
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections import Counter
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from ..parallel import cores, fork_pool
 from . import names as N
 from . import namerules as rules
 
@@ -308,29 +308,26 @@ class PiiFinder:
         texts on, in one worker process per core (each text's result depends on it and `ordinary_` alone)."""
         new = [t for t in dict.fromkeys(texts) if t and t not in self._cache]
         short = [t for t in new if len(t) <= CHUNK]
-        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        if len(short) >= PARALLEL_FROM and workers > 1:
-            self._cache.update(zip(short, self._analyze_in_workers(short, workers)))
+        if len(short) >= PARALLEL_FROM and cores() > 1:
+            self._cache.update(zip(short, self._analyze_in_workers(short, cores())))
         else:
             self._cache.update(zip(short, self._analyze(short)))
         for text in (t for t in new if len(t) > CHUNK):
             self._cache[text] = self._analyze_long(text)
 
     def _analyze_in_workers(self, texts: list[str], workers: int) -> list[list]:
-        """`_analyze` over chunks of `texts` in `workers` processes, results in the order of `texts`. Forked where
-        the platform can (the loaded models are shared, and a caller's script is not imported again, as
-        spawning would); if a worker dies, the texts are analysed here instead."""
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        """`_analyze` over chunks of `texts` in `workers` forked processes (`parallel.fork_pool`), results in the
+        order of `texts`; here, in this process, where no pool can run or a worker dies."""
         from concurrent.futures.process import BrokenProcessPool
 
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         chunks = [texts[i:i + PARALLEL_CHUNK] for i in range(0, len(texts), PARALLEL_CHUNK)]
+        pool = fork_pool(min(workers, len(chunks)), _start_worker, (self.kinds, self.ordinary_))
+        if pool is None:
+            return self._analyze(texts)
         try:
-            with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=multiprocessing.get_context(method),
-                                     initializer=_start_worker, initargs=(self.kinds, self.ordinary_)) as pool:
+            with pool:
                 return [r for part in pool.map(_analyze_in_worker, chunks) for r in part]
-        except (BrokenProcessPool, OSError) as error:
+        except BrokenProcessPool as error:
             logging.getLogger(__name__).warning("redaction workers failed (%s); analysing in one process", error)
             return self._analyze(texts)
 

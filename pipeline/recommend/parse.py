@@ -31,10 +31,7 @@ ask with `ner=True` where entities are read. Stored Docs drop `doc.tensor` (no r
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -43,6 +40,7 @@ from typing import Callable, Iterable, Sequence, TypeVar
 import numpy
 
 from .. import text as T
+from ..parallel import cores, fork_pool
 
 BATCH_SIZE = 128  # texts per nlp.pipe batch (short statements: larger batches gain nothing, measured 64-256)
 CHUNK = 1000  # items run together: their Docs must fit in the store at once (wording reads up to ~20 each)
@@ -265,34 +263,23 @@ def _worker_part(fn: Callable[[Item], Out], items: list) -> tuple[list, int]:
     return out, _COUNTS["parsed"] - before
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
 def spread(fn: Callable[[Item], Out], items: Iterable[Item], processes: int = PROCESSES,
            min_items: int = SPREAD_MIN, chunk: int = SPREAD_CHUNK) -> list[Out]:
     """`batched(fn, items)`, the same list, computed by this process and `processes - 1` forked ones when
     there are at least `min_items` items and as many cores: chunks of `chunk` items, workers from the end,
     this process from the start (in the current session), so the work splits whatever each one's speed.
     `fn` and the items must pickle (`fn` a module-level function) and `fn` must be pure (module docstring).
-    Workers are forked (a spawned one would re-run the caller's main script and load the model again), so
-    everything runs here where fork is missing (Windows, macOS defaults aside), in a daemon process, with one
-    core, or when the worker cannot start (OSError); a part whose worker dies is done here."""
+    Everything runs here where no forked pool can run (`parallel.fork_pool`: no fork, a daemon process, one
+    core); a part whose worker dies is done here."""
     items = list(items)
-    workers = min(processes, _cores()) - 1
-    if workers < 1 or len(items) < min_items or multiprocessing.current_process().daemon or \
-            "fork" not in multiprocessing.get_all_start_methods():
+    if len(items) < min_items:
         return batched(fn, items)
     T.parser()  # loaded before the fork, so the worker shares it
+    pool = fork_pool(min(processes, cores()) - 1, _worker_start)
+    if pool is None:
+        return batched(fn, items)
     parts = [items[i: i + chunk] for i in range(0, len(items), chunk)]
     done: list[list | None] = [None] * len(parts)
-    try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
-    except (OSError, ValueError):
-        return batched(fn, items)
     with pool:
         futures = {i: pool.submit(_worker_part, fn, parts[i]) for i in reversed(range(len(parts)))}
         for i in range(len(parts)):

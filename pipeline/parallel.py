@@ -1,0 +1,36 @@
+"""Worker processes for the CPU-bound stages of one run on one machine: how many cores it may use, and a pool of
+forked processes where one can run.
+
+Forked, not spawned: a forked worker shares the models already loaded and starts at once, while a spawned one
+loads them again and re-runs the caller's main script (a script without an `if __name__ == "__main__"` guard
+would start its analysis again). Where fork is missing, in a daemon process (which may not have children) or
+when the pool cannot start, callers do the work in their own process: the same results, on one core.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable, Sequence
+
+
+def cores() -> int:
+    """Cores this process may run on (its CPU affinity where the platform tells it, else the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def fork_pool(workers: int, initializer: Callable[..., None] | None = None,
+              initargs: Sequence[Any] = ()) -> ProcessPoolExecutor | None:
+    """A pool of `workers` forked processes, each running `initializer(*initargs)` first; None when fewer than one
+    worker is asked for, fork is missing, this is a daemon process, or the pool cannot start (OSError)."""
+    if workers < 1 or "fork" not in multiprocessing.get_all_start_methods() or \
+            multiprocessing.current_process().daemon:
+        return None
+    try:
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=initializer,
+                                   initargs=tuple(initargs))
+    except (OSError, ValueError):
+        return None
