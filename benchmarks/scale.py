@@ -8,13 +8,15 @@ of a survey CSV (respondent, trust, service, comment) with one to three small ed
 swapped, a common word replaced, a short opener or closer, case or punctuation), redrawn until no two rows
 are the same text; deterministic (`--seed`). The first N rows of a larger set are the smaller set.
 
-Each size runs in its own process, cold: an empty embedding cache (the exported ONNX graphs, made once per
-machine, are reused), `run_pipeline` + `write_run` exactly as `plenary run survey.csv --text-column comment`.
-Printed per size: wall seconds per stage, peak resident memory of that process, statements per second end to
-end, the sizes of report.html and segments.jsonl; a second table splits ingest into its sub-stages (read,
-redact, non-answers, dedupe, language: `IngestResult.timings`) with the peak memory once ingest is done; and BERTopic 0.17.4's `fit_transform` on the same texts
-and the run's own vectors (its defaults: UMAP 5-d, HDBSCAN), in its own process, beside Plenary's time
-without embedding (BERTopic needs `pip install -e ".[bench]"`). A benchmark: it asserts nothing.
+Each size runs in its own process, cold in a new `--work` folder: an empty embedding cache (the exported
+ONNX graphs, made once per machine, are reused; a folder used before keeps its cache, and the run says it is
+warm), `run_pipeline` + `write_run` exactly as `plenary run survey.csv --text-column comment`. Printed per
+size: wall seconds per stage, peak resident memory of that process and the peak of it and its forked workers
+together (summed PSS, so shared pages count once), statements per second end to end, the sizes of
+report.html and segments.jsonl; a second table splits ingest into its sub-stages (read, redact, non-answers,
+dedupe, language: `IngestResult.timings`) with the peak memory once ingest is done; and BERTopic 0.17.4's
+`fit_transform` on the same texts and the run's own vectors (its defaults: UMAP 5-d, HDBSCAN), in its own
+process, beside Plenary's time without embedding (BERTopic needs `pip install -e ".[bench]"`). A benchmark: it asserts nothing.
 """
 from __future__ import annotations
 
@@ -103,6 +105,47 @@ def peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024  # Linux: KiB
 
 
+class RunMemory:
+    """The peak of the summed proportional set size (PSS, Linux /proc) of this process and every process it
+    forked, polled every `every` seconds: pages a forked worker shares with its parent count once, so this is
+    the run's memory on the machine, which neither process's own peak RSS says."""
+
+    def __init__(self, every: float = 0.5):
+        import threading
+
+        self.peak_kib = 0
+        self.every = every
+        threading.Thread(target=self._poll, daemon=True).start()
+
+    @staticmethod
+    def _pss_kib(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                return next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
+        except OSError:  # the process ended, or no /proc (not Linux)
+            return 0
+
+    def _family(self, pid: int) -> list[int]:
+        out = [pid]
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as fh:
+                    for child in fh.read().split():
+                        out += self._family(int(child))
+        except OSError:
+            pass
+        return out
+
+    def _poll(self) -> None:
+        while True:
+            self.peak_kib = max(self.peak_kib, sum(self._pss_kib(p) for p in self._family(os.getpid())))
+            time.sleep(self.every)
+
+    @property
+    def peak_gb(self) -> float:
+        return self.peak_kib / 1024 / 1024
+
+
 def child_plenary(args) -> None:
     sys.path.insert(0, str(ROOT))
     import numpy as np
@@ -115,6 +158,7 @@ def child_plenary(args) -> None:
 
     settings = Settings(text_column="comment", cache_dir=args.cache, embedding=args.embedding, engine=args.engine,
                         address=args.address, max_bytes=1 << 30)
+    memory = RunMemory()
     started = time.perf_counter()
     corpus = read_corpus([args.csv], settings)  # what run_pipeline does, with stages that can be left out
     ingest_seconds = round(time.perf_counter() - started, 2)
@@ -137,6 +181,7 @@ def child_plenary(args) -> None:
     print(json.dumps({"statements": len(result.segments), "timings": timings, "total": round(total, 1),
                       "ingest_parts": ingest_parts, "ingest_peak_gb": ingest_peak,
                       "peak_gb": round(peak_gb(), 2), "embedded": result.embed_stats.get("embedded"),
+                      "run_peak_gb": round(memory.peak_gb, 2),  # with its forked workers (redaction, drafting)
                       "themes": sum(1 for t in result.themes if not t.is_unclustered),
                       "report_mb": round((out / "report.html").stat().st_size / 1e6, 2) if out else None,
                       "segments_mb": round((out / "segments.jsonl").stat().st_size / 1e6, 1) if out else None,
@@ -208,6 +253,8 @@ def main() -> None:
         folder = work / f"n{n}"
         folder.mkdir(exist_ok=True)
         csv_path = write_csv(rows[:n], folder / f"survey-{n}.csv")
+        if (folder / "cache" / "embeddings.sqlite").exists():  # a re-used --work folder: say so, never pass it as cold
+            print(f"  {n}: embedding cache already in {folder / 'cache'}: a WARM run (delete it for a cold one)", flush=True)
         plenary = run_child("plenary", csv_path, folder, args)
         bert = run_child("bertopic", csv_path, folder, args) \
             if plenary and not args.no_bertopic and n <= args.bertopic_max else None
@@ -219,7 +266,7 @@ def main() -> None:
                   + (f"; BERTopic {bert['seconds']} s" if bert else ""), flush=True)
 
     head = ["rows", "statements"] + [f"{s} s" for s in STAGES] + \
-        ["total s", "statements/s", "peak GB", "non-embedding s", "BERTopic fit s (topics, outliers)",
+        ["total s", "statements/s", "peak GB", "peak GB with workers (PSS)", "non-embedding s", "BERTopic fit s (topics, outliers)",
          "report.html MB", "segments.jsonl MB"]
     print("\n| " + " | ".join(head) + " |\n|" + "---|" * len(head))
     for n, p, b in results:
@@ -230,7 +277,8 @@ def main() -> None:
         non_embed = p["total"] - t.get("embed", 0)
         bert = f"{b['seconds']} ({b['topics']}, {b['outliers']:.0%})" if b else "-"
         cells = [f"{n:,}", f"{p['statements']:,}"] + [f"{t.get(s, 0):.1f}" for s in STAGES] + \
-            [f"{p['total']:.0f}", f"{p['statements'] / p['total']:.0f}", f"{p['peak_gb']:.2f}", f"{non_embed:.0f}",
+            [f"{p['total']:.0f}", f"{p['statements'] / p['total']:.0f}", f"{p['peak_gb']:.2f}", f"{p.get('run_peak_gb', 0):.2f}",
+             f"{non_embed:.0f}",
              bert, f"{p['report_mb']}", f"{p['segments_mb']}"]
         print("| " + " | ".join(cells) + " |")
     parts = ("read", "redact", "non_answers", "dedupe", "language")

@@ -75,6 +75,10 @@ CORPUS_CONFIDENT_SHARE = 0.5
 # input order does not matter): 20,000 rows is 50 per dimension; at 100k statements the fit took 28 s of CPU on
 # 50,000 rows. Binds only above 40,000 statements, so every measured coding set is coded as before.
 CORPUS_SELF_TRAINING_MAX_ROWS = 20_000
+# Rows the coder centres and scores at once, and texts whose character n-grams it counts at once: bounds its
+# memory (a million statements: 1.5 GB of centred rows and 3-5 GB of n-gram matrices if done whole).
+# Runs up to this size are scored in one block, exactly as before.
+CORPUS_BLOCK_ROWS = 65_536
 CORPUS_LOGISTIC_C = 0.5  # pseudo-labels are noisy and, on a large corpus, weigh most: keep the classifier smooth
 # The self-trained classifier learns how often each code was guessed, echoing the zero-shot scorer's own
 # leanings; its log-probabilities are divided by this power of its training rows' code shares (0 = keep them,

@@ -8,9 +8,11 @@ when the pool cannot start, callers do the work in their own process: the same r
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Sequence
 
 
@@ -29,8 +31,15 @@ def fork_pool(workers: int, initializer: Callable[..., None] | None = None,
     if workers < 1 or "fork" not in multiprocessing.get_all_start_methods() or \
             multiprocessing.current_process().daemon:
         return None
+    # the parent's objects are frozen while the workers fork, so a worker's garbage collector never walks
+    # them: a walk writes to every object header, so the worker would copy every page of objects it shares
+    gc.freeze()
     try:
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=initializer,
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=initializer,
                                    initargs=tuple(initargs))
-    except (OSError, ValueError):
+        pool.submit(os.getpid).result()  # forks every worker now, while frozen
+        return pool
+    except (OSError, ValueError, BrokenProcessPool):
         return None
+    finally:
+        gc.unfreeze()

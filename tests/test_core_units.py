@@ -216,3 +216,17 @@ def test_support_counts_wordings_once_and_flags_campaigns():
     assert (support.total, support.distinct, support.campaign) == (4, 2, 3)
     assert support.is_campaign
     assert not support_of(["4"], by_id).is_campaign
+
+
+def test_fork_pool_forks_its_workers_at_once_with_the_parents_objects_frozen_then_thaws_them():
+    import gc
+    import os
+
+    from pipeline.parallel import fork_pool
+
+    pool = fork_pool(1)  # Linux: fork is there
+    with pool:
+        assert len(pool._processes) == 1  # forked already, while the parent's objects were frozen
+        assert pool.submit(os.getpid).result() != os.getpid()
+        assert pool.submit(gc.get_freeze_count).result() > 0  # the worker's collector skips what it shares
+    assert gc.get_freeze_count() == 0  # the parent's own collector is left as it was

@@ -97,3 +97,27 @@ def test_the_int8_graph_follows_its_recipe_and_an_older_recipe_is_exported_again
     Embedder(backend="onnx-int8", use_cache=False).encode_uncached(["x"])
     assert json.loads((folder / "manifest.json").read_text())["recipe"] == O.INT8_RECIPE
     assert Embedder(backend="onnx-int8").model_id.endswith(O.INT8_RECIPE)
+
+
+class _FakeModelEmbedder(Embedder):
+    """A fake: the real cache and bookkeeping around a stand-in model (a vector from each text's letters)."""
+
+    def __init__(self, cache_dir):
+        super().__init__(cache_dir=cache_dir, backend="onnx", chunk_size=2)
+        self.asked: list[str] = []
+
+    def encode_uncached(self, texts):
+        self.asked += list(texts)
+        out = np.array([[t.count(c) + 0.5 for c in "abcdefgh"] for t in texts], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_fake_model_embedder_embeds_each_text_once_and_gives_repeats_the_same_row(tmp_path):
+    texts = ["a cab", "bad", "a cab", "fed", "bad", "a cab", "head"]
+    fake = _FakeModelEmbedder(tmp_path)
+    first = fake.encode(texts)
+    assert sorted(fake.asked) == sorted(set(texts))  # each distinct text embedded once
+    np.testing.assert_array_equal(first, fake.encode_uncached(texts))  # every statement has its own text's row
+    again = _FakeModelEmbedder(tmp_path)
+    np.testing.assert_array_equal(again.encode(texts[::-1])[::-1], first)  # from the cache, in any order
+    assert again.asked == [] and again.stats["cached"] == len(set(texts))

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .. import text as T
-from ..defaults import FIT_FAR_SIMILARITY, FIT_POOR_SHARE
+from ..defaults import CORPUS_BLOCK_ROWS, FIT_FAR_SIMILARITY, FIT_POOR_SHARE
 from ..records import Segment
 
 
@@ -40,9 +40,10 @@ def codebook_fit(coder, segments: Sequence[Segment], vectors: np.ndarray,
     views = code_vectors(coder)
     if not answers or views is None:
         return {**out, "far": 0, "far_share": 0.0, "poor_fit": False, "coverage": {}, "codes_without_statements": []}
-    x = np.asarray(vectors, dtype=np.float32)[answers]
-    sims = np.stack([(x @ v.T).max(1) for v in views], 1)
-    best = sims.max(1)
+    x, rows = np.asarray(vectors, dtype=np.float32), np.asarray(answers)
+    # each statement's best similarity, a block of rows at a time (no copy of every row)
+    best = np.concatenate([np.stack([(x[at] @ v.T).max(1) for v in views], 1).max(1)
+                           for at in (rows[s:s + CORPUS_BLOCK_ROWS] for s in range(0, len(rows), CORPUS_BLOCK_ROWS))])
     far = int((best < far_similarity).sum())
     share = far / len(answers)
     coverage = {}

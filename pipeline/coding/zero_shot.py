@@ -18,8 +18,8 @@ import numpy as np
 
 from .. import text as T
 from ..codebook import Code, Codebook
-from ..defaults import (CODE_MARGIN, CODE_THRESHOLD, CORPUS_CONFIDENT_SHARE, CORPUS_FAR_MADS, CORPUS_LEXICAL_WEIGHT,
-                        CORPUS_LOGISTIC_C, CORPUS_NGRAMS, CORPUS_NULL_SHARE, CORPUS_PRIOR_CORRECTION,
+from ..defaults import (CODE_MARGIN, CODE_THRESHOLD, CORPUS_BLOCK_ROWS, CORPUS_CONFIDENT_SHARE, CORPUS_FAR_MADS,
+                        CORPUS_LEXICAL_WEIGHT, CORPUS_LOGISTIC_C, CORPUS_NGRAMS, CORPUS_NULL_SHARE, CORPUS_PRIOR_CORRECTION,
                         CORPUS_SELF_TRAINING_MAX_FACTOR, CORPUS_SELF_TRAINING_MAX_ROWS, CORPUS_SELF_TRAINING_WEIGHT,
                         CORPUS_SHOTS_WEIGHT, DESCRIPTION_WEIGHT, KEYWORD_WEIGHT)
 from ..records import CodeAssignment
@@ -120,6 +120,52 @@ def code_views(code: Code) -> list[str]:
 def _unit(x: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(x, axis=-1, keepdims=True)
     return x / np.where(norms == 0, 1.0, norms)
+
+
+def _count_ngrams(texts: Sequence[str], vocabulary: dict[str, int]):
+    """CSR counts (len(texts), len(vocabulary) once all blocks are counted; int32) of `texts`' character
+    n-grams (CORPUS_NGRAMS within word boundaries), by scikit-learn's CountVectorizer; new n-grams join
+    `vocabulary` (n-gram -> column), in place."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    counter = CountVectorizer(analyzer="char_wb", ngram_range=CORPUS_NGRAMS, dtype=np.int32)
+    try:
+        counts = counter.fit_transform(texts)
+    except ValueError:  # no n-grams in these texts (empty, or punctuation only)
+        return sparse.csr_matrix((len(texts), 0), dtype=np.int32)
+    columns = np.array([vocabulary.setdefault(f, len(vocabulary)) for f in counter.get_feature_names_out()],
+                       dtype=np.int32)
+    return sparse.csr_matrix((counts.data, columns[counts.indices], counts.indptr),
+                             shape=(len(texts), len(vocabulary)))
+
+
+def _weigh(counts, idf: np.ndarray):
+    """Counts -> l2-normalised rows of (1 + log tf) x idf, scikit-learn's TfidfTransformer(sublinear_tf=True)."""
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    x = sparse.csr_matrix((counts.data.astype(np.float64), counts.indices, counts.indptr),
+                          shape=(counts.shape[0], len(idf)))
+    np.log(x.data, out=x.data)
+    x.data += 1.0
+    x.data *= idf[x.indices]
+    return normalize(x)
+
+
+def _mean_rows(X: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Mean of X[rows] (float32), summed in float64 in the order of `rows`, CORPUS_BLOCK_ROWS rows at a time
+    (no copy of every row)."""
+    total = np.zeros(X.shape[1], dtype=np.float64)
+    for s in range(0, len(rows), CORPUS_BLOCK_ROWS):
+        total += X[rows[s:s + CORPUS_BLOCK_ROWS]].sum(0, dtype=np.float64)
+    return (total / max(len(rows), 1)).astype(np.float32)
+
+
+def _centred_map(X: np.ndarray, mean: np.ndarray, fn) -> np.ndarray:
+    """fn(unit rows of X - mean), CORPUS_BLOCK_ROWS rows at a time, stacked: the centred copy of every row
+    (1.5 GB at a million statements) is never held whole. Up to one block, one call on all rows."""
+    return np.concatenate([fn(_unit(X[s:s + CORPUS_BLOCK_ROWS] - mean)) for s in range(0, len(X), CORPUS_BLOCK_ROWS)])
 
 
 def _standardise(m: np.ndarray) -> np.ndarray:
@@ -235,20 +281,22 @@ class CorpusCoder(Coder):
         answer = np.array([not T.is_non_answer(t) for t in texts], dtype=bool)
         live = np.flatnonzero(answer) if answer.any() else np.arange(n)
         lt = [texts[i] for i in live]
-        mean = (X[live[_canonical(lt)]].mean(0, dtype=np.float64).astype(np.float32) if self.centring != "none"
+        mean = (_mean_rows(X, live[_canonical(lt)]) if self.centring != "none"
                 else np.zeros(X.shape[1], dtype=np.float32))
         code_mean = self.codebook_mean_ if self.centring == "codebook" else mean
-        Xc = _unit(X - mean)
-        H = _standardise(np.stack([(Xc @ _unit(v - code_mean).T).max(1) for v in self.view_vectors_], 1))
-        if self.lexical_weight:
-            H = H + self.lexical_weight * _standardise(self._lexical(lt, texts))
+        # the character n-grams first: their counts are the largest thing held here, so they are gone before
+        # the centred rows are made, and those are made a block at a time (issue 13: 1M rows under 8 GB)
+        lexical = _standardise(self._lexical(lt, texts)) if self.lexical_weight else 0.0
+        views = [_unit(v - code_mean) for v in self.view_vectors_]
+        H = _standardise(_centred_map(X, mean, lambda xc: np.stack([(xc @ v.T).max(1) for v in views], 1)))
+        H = H + self.lexical_weight * lexical
         examples = (_unit(self.train_vectors_ - mean) if len(self.train_texts_)
                     else np.zeros((0, X.shape[1]), dtype=np.float32))
         weight = self.shots_weight * self.shots_
         if len(set(self.train_labels_.tolist())) > 1:
             eo = _canonical(self.train_texts_)
             supervised = LogisticRegression(C=self.C, max_iter=3000).fit(examples[eo], self.train_labels_[eo])
-            H = H + weight * _standardise(_log_proba(supervised, Xc, k))
+            H = H + weight * _standardise(_centred_map(X, mean, lambda xc: _log_proba(supervised, xc, k)))
         if self.self_training_weight and k > 1 and len(live) > 1:
             # the corpus's own classifier counts more once it has more statements than dimensions to learn from
             learned = self.self_training_weight * min(max(1.0, len(live) / X.shape[1]), CORPUS_SELF_TRAINING_MAX_FACTOR)
@@ -256,7 +304,7 @@ class CorpusCoder(Coder):
             # centred and uncentred cosines err on different statements: 0.21 and 0.24 P@1 alone on patient
             # comments with 49 code names, pooled as teacher +0.02); codes with descriptions already pool views
             teacher = H + self.bare_ * _standardise(raw) if self.bare_ else H
-            H = H + max(learned, weight) * self._self_train(teacher, Xc, live, lt, code_mean, examples)
+            H = H + max(learned, weight) * self._self_train(teacher, X, mean, live, lt, code_mean, examples)
         best = raw.max(1)
         median = float(np.median(best[live]))
         spread = float(np.median(np.abs(best[live] - median))) * 1.4826
@@ -271,32 +319,42 @@ class CorpusCoder(Coder):
         return CodeScores(ids, probs.astype(np.float32), similarity=raw.astype(np.float32), uncoded=far)
 
     def _lexical(self, corpus: list[str], texts: list[str]) -> np.ndarray:
-        """(len(texts), k) cosine of character n-gram TF-IDF, the vocabulary fitted on `corpus` + codebook."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=CORPUS_NGRAMS, sublinear_tf=True)
+        """(len(texts), k) cosine of character n-gram TF-IDF, its document frequencies counted on the distinct
+        texts of `corpus` + the code documents. Weighted as scikit-learn's TfidfVectorizer(sublinear_tf=True)
+        weights (tests check the two agree), but counted CORPUS_BLOCK_ROWS texts at a time, so only the counts
+        (8 bytes an n-gram a text) are held, never the whole weighted matrix and its copies."""
         distinct = sorted(set(corpus))
-        try:  # each distinct text analysed once: fitted and transformed in one pass
-            fitted = vectoriser.fit_transform(distinct + self.documents_)
-        except ValueError:  # nothing but punctuation anywhere: no n-grams to compare
+        vocabulary: dict[str, int] = {}
+        blocks = [_count_ngrams(distinct[s:s + CORPUS_BLOCK_ROWS], vocabulary)
+                  for s in range(0, len(distinct), CORPUS_BLOCK_ROWS)]
+        documents = _count_ngrams(self.documents_, vocabulary)
+        if not vocabulary:  # nothing but punctuation anywhere: no n-grams to compare
             return np.zeros((len(texts), len(self.codes_)))
-        documents = fitted[len(distinct):].T
+        df = np.bincount(documents.indices, minlength=len(vocabulary))
+        for block in blocks:
+            df += np.bincount(block.indices, minlength=len(vocabulary))
+        idf = np.log((1 + len(distinct) + len(self.documents_)) / (1 + df)) + 1  # smooth idf, as scikit-learn's
+        documents = _weigh(documents, idf).T
         row = {t: i for i, t in enumerate(distinct)}
         rest = sorted({t for t in texts if t not in row})  # non-answers: not in the corpus the vocabulary came from
-        sims = (fitted[:len(distinct)] @ documents).toarray()
         if rest:
+            from sklearn.feature_extraction.text import CountVectorizer
+
             row.update({t: len(distinct) + i for i, t in enumerate(rest)})
-            sims = np.vstack([sims, (vectoriser.transform(rest) @ documents).toarray()])
+            counter = CountVectorizer(analyzer="char_wb", ngram_range=CORPUS_NGRAMS, vocabulary=vocabulary)
+            blocks.append(counter.transform(rest))
+        sims = np.vstack([(_weigh(block, idf) @ documents).toarray() for block in blocks])
         return sims[[row[t] for t in texts]]
 
-    def _self_train(self, H: np.ndarray, Xc: np.ndarray, live: np.ndarray, texts: list[str], mean: np.ndarray,
-                    examples: np.ndarray) -> np.ndarray:
+    def _self_train(self, H: np.ndarray, X: np.ndarray, centre: np.ndarray, live: np.ndarray, texts: list[str],
+                    mean: np.ndarray, examples: np.ndarray) -> np.ndarray:
         """Standardised log-probabilities of a logistic regression trained on the confident statements among
-        `live` (the corpus rows; `texts` are theirs), for every row of `Xc`."""
+        `live` (the corpus rows; `texts` are theirs), for every row of `X` centred on `centre`; `mean` centres
+        the codes' views."""
         from sklearn.linear_model import LogisticRegression
 
         k = H.shape[1]
-        Hl, Xl = H[live], Xc[live]
+        Hl = H[live]
         top = Hl.argmax(1)
         ranked = np.sort(Hl, 1)
         margin = ranked[:, -1] - ranked[:, -2]
@@ -308,14 +366,15 @@ class CorpusCoder(Coder):
                 keep.update(members[: max(1, int(np.ceil(self.confident_share * len(members))))].tolist())
         rows = [i for i in _canonical(texts) if i in keep][:CORPUS_SELF_TRAINING_MAX_ROWS]
         centroids = _unit(np.vstack([_unit(v - mean).mean(0) for v in self.view_vectors_]))
-        x = np.vstack([Xl[rows], centroids, examples])
+        x = np.vstack([_unit(X[live[rows]] - centre), centroids, examples])
         y = np.concatenate([top[rows], np.arange(k), self.train_labels_])
         model = LogisticRegression(C=self.C, max_iter=3000).fit(x, y)
         # partly undo the code shares it was trained on: they echo the zero-shot scorer's leanings, less so as a
         # person's examples per code steer the scores that chose its rows
         prior = np.bincount(y, minlength=k) / len(y)
         correction = self.prior_correction / (1.0 + self.shots_)
-        return _standardise(_log_proba(model, Xc, k) - correction * np.log(np.clip(prior, 1e-6, None)))
+        log_proba = _centred_map(X, centre, lambda xc: _log_proba(model, xc, k))
+        return _standardise(log_proba - correction * np.log(np.clip(prior, 1e-6, None)))
 
     def thresholds(self) -> np.ndarray:
         return np.full(len(self.codes_), np.inf, dtype=np.float32)  # one code per statement

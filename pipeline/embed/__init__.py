@@ -19,7 +19,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -109,16 +109,16 @@ class EmbeddingCache:
         self._db.execute("CREATE TABLE IF NOT EXISTS embedding (model TEXT, key TEXT, vector BLOB, "
                          "PRIMARY KEY (model, key))")
 
-    def get(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
+    def get(self, model: str, keys: Sequence[str]) -> Iterator[tuple[str, np.ndarray]]:
+        """(key, vector) for each of `keys` held here, 500 keys per query; a caller that copies each vector
+        out as it comes never holds more than one query's blobs."""
         for start in range(0, len(keys), 500):
             chunk = list(keys[start:start + 500])
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(f"SELECT key, vector FROM embedding WHERE model=? AND key IN ({marks})",
                                     [model, *chunk])
             for key, blob in rows:
-                found[key] = np.frombuffer(blob, dtype=np.float32)
-        return found
+                yield key, np.frombuffer(blob, dtype=np.float32)
 
     def put(self, model: str, items: dict[str, np.ndarray]) -> None:
         with self._db:
@@ -223,8 +223,8 @@ class Embedder:
 
     def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """(len(texts), dimensions) float32 unit rows in the order given: cached vectors, the rest embedded
-        (here, or by `self.engine`) and cached. Rows are written into one array as they come, so memory holds
-        the vectors about twice at most, never one Python object per statement."""
+        (here, or by `self.engine`) and cached. Rows are written into the returned array as they come, so
+        memory holds the vectors once (and one chunk's worth more), never one Python object per statement."""
         if not texts:
             return np.zeros((0, self.spec.dimensions if self.spec else 0), dtype=np.float32)
         row_of: dict[str, int] = {}  # text's SHA-256 -> its row in `table` (one row per distinct text)
@@ -240,25 +240,26 @@ class Embedder:
         def count(keys) -> int:
             return int(sum(copies[row_of[k]] for k in keys))
 
-        table: np.ndarray | None = None  # one row per distinct text
+        table: np.ndarray | None = None  # the result: each text's vector at its first statement, copied on below
 
-        def put(items: dict[str, np.ndarray]) -> None:
+        def put(items) -> None:
             nonlocal table
-            for key, vector in items.items():
+            for key, vector in items:
                 if table is None:
-                    table = np.zeros((len(row_of), len(vector)), dtype=np.float32)
-                table[row_of[key]] = vector
+                    table = np.zeros((len(texts), len(vector)), dtype=np.float32)
+                table[first[row_of[key]]] = vector
+                held[row_of[key]] = True
 
+        held = np.zeros(len(row_of), dtype=bool)  # rows filled so far
         cache = EmbeddingCache(self.cache_dir) if self.use_cache else None
         try:
-            found = cache.get(self.model_id, list(row_of)) if cache else {}
-            put(found)
-            missing = [k for k in row_of if k not in found]
-            self.stats["cached"] += len(found)
+            if cache:  # copied into the table as read: no Python object per cached vector is kept
+                put(cache.get(self.model_id, list(row_of)))
+            missing = [k for k in row_of if not held[row_of[k]]]
+            self.stats["cached"] += int(held.sum())
             self.stats["embedded"] += len(missing)
-            if progress and found:
-                progress(count(found))
-            del found
+            if progress and held.any():
+                progress(int(copies[held].sum()))
             if missing:
                 started = time.perf_counter()
                 # sort by length so batches pad little; order does not change any vector
@@ -271,7 +272,7 @@ class Embedder:
                     out = (elsewhere[start:start + self.chunk_size] if elsewhere is not None
                            else self.encode_uncached([text_of(k) for k in batch]))
                     fresh = {k: np.asarray(v, dtype=np.float32) for k, v in zip(batch, out)}
-                    put(fresh)
+                    put(fresh.items())
                     if cache:
                         cache.put(self.model_id, fresh)
                     if progress:
@@ -280,6 +281,6 @@ class Embedder:
         finally:
             if cache:
                 cache.close()
-        if len(row_of) == len(texts):
-            return table
-        return table[rows]
+        repeats = np.flatnonzero(first[rows] != np.arange(len(texts)))  # statements repeating an earlier text
+        table[repeats] = table[first[rows[repeats]]]
+        return table

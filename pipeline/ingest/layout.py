@@ -7,7 +7,11 @@ above its text, and speakers' turns at a public meeting (issue 11, item 1). Used
 - `asks`, `sentences`, `outdented`, `ONE_WORD_ASK_RE`: a question with a bracketed instruction, sentences not cut
   after "Br." or an initial, a line typed left of an indented bullet, a one-word post-it;
 - `TURN_RE` / `PARTICIPANT_TURN_RE`: "Label: text" turns, and the ones spoken by a participant
-  ("Q3 (youth worker): ...", "Q1 follow-up: ...", "Comment from the floor: ...").
+  ("Q3 (youth worker): ...", "Q1 follow-up: ...", "Comment from the floor: ...");
+- `ruled_heading`, `caps_lead`, `STAMP_RE`, `QUESTION_KEY_RE` / `ANSWER_KEY_RE`: a heading between rules
+  ("=== Discussion 1 ===", "------ FORM 01 ------"), a capitals heading with a bracketed note or a question
+  ("CONVERSATION LOG (written up ...)", 'DOT VOTE: "Which ...?"'), a log entry that opens with a time ("09:45 Man,
+  40s ..."), and a form's questions listed once ("Q3 What could we do better?") with answers keyed to them ("Q3: ...").
 """
 from __future__ import annotations
 
@@ -26,6 +30,17 @@ TURN_RE = re.compile(r"^(?P<label>(?:Q|A|Question|Comment|Response)\s?\d{0,3}(?:
 PARTICIPANT_TURN_RE = re.compile(r"^[^:]*\([^()]{1,60}\)\s*:|^[^:]*\bfollow[- ]?up\s*:|^\W*(comment |question )?from the "
                                  r"floor\s*:|^\W*(audience member|resident|participant|attendee|member of the public|"
                                  r"p\d{1,3})\b[^:]{0,20}:", re.I)
+# a heading typed between rules of the same character: "=== Discussion 1: Homes ===", "------ FORM 01 ------"
+RULED_HEADING_RE = re.compile(r"^(?P<rule>={3,}|-{3,}|~{3,}|_{3,}|\*{3,}|#{3,}|[–—]{2,})\s*(?P<body>[^=~_*#–—\s].*?)\s*"
+                              r"(?P=rule)?[=~_*#–—-]*$")
+# a capitals heading, then a note in brackets or a question: "STAFF REFLECTIONS (for the team)", 'DOT VOTE: "Which ...?"'
+CAPS_LEAD_RE = re.compile(r"^(?P<caps>[A-Z][A-Z0-9'’&/, -]{3,60}?)\s*(?:\((?P<note>[^()]{1,120})\)|:\s*(?P<ask>[\"“‘']?[A-Z]"
+                          r"[^.!]{0,120}\?[\"”’']?(?:\s*\([^()]{1,80}\))?))\s*$")
+# a log entry opening with its time: "09:45 Man, 40s, bus driver. ...", "[10.05] Two mums ..."
+STAMP_RE = re.compile(r"^[\[(]?\d{1,2}[:.]\d{2}\s*(?:am|pm)?[\])]?\s+(?:[-–—:]\s*)?\S", re.I)
+# a form's question listed once with its key ("Q3 What could we do better?", "Q3. ...?"), and an answer keyed to it
+QUESTION_KEY_RE = re.compile(r"^(?P<key>Q\s?\d{1,3})[.):]?\s+\S", re.I)
+ANSWER_KEY_RE = re.compile(r"^(?P<key>Q\s?\d{1,3})\s*[:.)]\s*(?P<text>\S.*)$", re.I)
 ITEM_MAX_WORDS = 12  # an untallied line longer than this is prose, not a board item
 LEAD_MAX_WORDS = 10  # a lead line ("What's missing", "Board 2 - Priorities") is short
 
@@ -34,10 +49,43 @@ def starts_sentence(piece: str) -> bool:
     return piece[:1].isupper() or piece[:1].isdigit() or piece[:1] in "\"“'‘"
 
 
+def is_title_like(text: str) -> bool:
+    words = T.WORD_RE.findall(text)
+    if not words or len(words) > 12:
+        return False
+    content = [w for w in words if not T.is_stop(w)] or words
+    capitalised = sum(1 for w in content if w[0].isupper())
+    return capitalised / len(content) >= 0.75
+
+
+def is_all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters) and T.word_count(text) <= 10
+
+
+def ruled_heading(line: str) -> str | None:
+    """The text of a heading typed between rules ("=== Discussion 1 ===" -> "Discussion 1"), else None."""
+    m = RULED_HEADING_RE.match(line.strip())
+    return m.group("body") if m and line.strip().endswith(m.group("rule")[-1]) and T.word_count(m.group("body")) else None
+
+
+def caps_lead(line: str) -> bool:
+    """A heading in capitals (two words or more) with a bracketed note or a question after it, ending no sentence."""
+    m = CAPS_LEAD_RE.match(line.strip())
+    return bool(m) and (len(m.group("caps").split()) >= 2 or len(m.group("caps")) >= 8) and \
+        any(c.islower() for c in line) and sum(c.isalpha() for c in m.group("caps")) >= 4
+
+
+def key(label: str) -> str:
+    """A question key in one spelling: "Q 3" and "q3" -> "Q3"."""
+    return label.upper().replace(" ", "")
+
+
 def heading_like(line: str) -> bool:
-    """A lead line that could head a list or a paragraph: a question, a lead-in, or a few words, no full stop."""
+    """A lead line that could head a list or a paragraph: a question, a lead-in, a capitals heading with a note
+    (`caps_lead`), or a few words, no full stop."""
     line = line.strip()
-    return line.endswith(("?", ":")) and T.word_count(line) <= 25 or (
+    return line.endswith(("?", ":")) and T.word_count(line) <= 25 or caps_lead(line) or (
         T.word_count(line) <= LEAD_MAX_WORDS and line[-1:] not in ".;!,…" and starts_sentence(line)
         and not WRAPS_ON_RE.search(line))
 
@@ -57,6 +105,13 @@ def line_cuts(pieces: list[str]) -> tuple[list[int], list[bool]] | None:
     body = pieces[1:]
     tallied = [bool(TALLY_RE.search(p)) for p in pieces]
     lead = heading_like(pieces[0]) and not tallied[0]
+    stamped = [bool(STAMP_RE.match(p)) for p in pieces]
+    if sum(stamped) >= 2 and (stamped[0] or lead and stamped[1]):  # a log: each timed entry (and its wraps) an item
+        cuts = [k for k in range(1, len(pieces)) if stamped[k]]
+        return cuts, [stamped[0]] + [True] * len(cuts)
+    if all(asks(p) for p in body) and (lead and pieces[0].endswith(":") and len(body) >= 2 or all(
+            QUESTION_KEY_RE.match(p) for p in pieces)) and T.word_count(" ".join(body)) <= 30 * len(body):
+        return list(range(1, len(pieces))), [False] * len(pieces)  # "The form asked:" over "Q1 ...?" lines, one a line
     if len(pieces) >= 3 and sum(tallied) >= 2 and sum(tallied[1:]) * 2 >= len(body):
         cuts = [k for k in range(1, len(pieces)) if tallied[k - 1] or k == 1 and lead
                 or starts_sentence(pieces[k]) and not WRAPS_ON_RE.search(pieces[k - 1])]
@@ -67,7 +122,7 @@ def line_cuts(pieces: list[str]) -> tuple[list[int], list[bool]] | None:
         return list(range(1, len(pieces))), [False] + [True] * len(body)
     first, second, rest = pieces[0], pieces[1], " ".join(pieces[1:])
     question = first.endswith("?") and T.word_count(first) <= 25 and not TURN_RE.match(first)
-    heading = lead and not first.endswith(":") and len(first) * 2 <= len(second)
+    heading = lead and not first.endswith(":") and (len(first) * 2 <= len(second) or caps_lead(first))
     if starts_sentence(second) and not rest.endswith("?") and T.word_count(rest) >= 8 and (question or heading):
         return [1], [False, False]
     return None

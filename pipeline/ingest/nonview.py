@@ -18,6 +18,9 @@ The rules use layout rather than topic words, so they hold on notes nobody tuned
 - at a public meeting, the people a "Panel:" or "Chair:" line names: their turns ("RH: ...", "Hughes: ...",
   "SP: Thank you, next question") are the panel's answers (kind "panel") or the chair's procedure ("agenda"),
   not participants' views; a questioner's turn ("Q3 (resident): ...") is left to the parser.
+- an online export's furniture: an entry's header line ("#1041 TerracedTess | 02/06/2025 19:47 | [+38]",
+  "Official reply - Council | 03/06/2025"), counts and sort order, moderation notes, "this consultation has closed";
+  the words typed straight under an entry header are that person's, never a welcome ("Thank you for the drop-in...").
 A marked line's wrapped continuation (no bullet, lower-case start) takes the same mark.
 
 Measured in `benchmarks/views_proposals.py` (set A: 626 lines of 12 files in different layouts; held
@@ -28,6 +31,7 @@ from __future__ import annotations
 import re
 
 from ..defaults import CONTENT_LINE_WORDS, ROSTER_ENTRY_MAX_WORDS, TITLE_BLOCK_MAX_LINES
+from .layout import STAMP_RE, TALLY_RE, caps_lead
 
 KINDS = ("title", "date_venue", "note_taker", "attendees", "welcome", "ground_rules", "agenda", "next_steps",
          "contact", "page_furniture", "byline", "panel")
@@ -47,10 +51,12 @@ META_RE = re.compile(r"^\W*(?P<key>date|time|when|venue|location|where|held at|f
                      r"notes|recorder|chair(ed by)?|prepared by|author|written by|version|status|classification|"
                      r"(?:[a-z]+s |also )?present|observers?|attendees|attendance|in attendance|participants|apologies|apologies received|"
                      r"organisations attending|attending|invited|next meeting|date of (the )?next meeting|"
-                     r"panel|panell?ists|on the panel|speakers|moderator|host|convenor)\W*\s*[:–-]\s*", re.I)
+                     r"panel|panell?ists|on the panel|speakers|moderator|host|convenor|weather|set[- ]?up|materials|"
+                     r"staffed by|on the (stall|stand|desk|door))\W*\s*[:–-]\s*", re.I)
 PRESENT_KEY_RE = re.compile(r"^(?:[a-z]+s |also )present$|^observers?$", re.I)  # "Members present", "Observers"
 META_KIND = {"date": "date_venue", "time": "date_venue", "when": "date_venue", "venue": "date_venue",
-             "location": "date_venue", "where": "date_venue", "held at": "date_venue"}
+             "location": "date_venue", "where": "date_venue", "held at": "date_venue", "weather": "date_venue",
+             "set-up": "agenda", "setup": "agenda", "set up": "agenda", "materials": "agenda"}
 ROSTER_KEYS = ("present", "attendees", "attendance", "in attendance", "participants", "apologies", "apologies received",
                "organisations attending", "attending", "invited", "panel", "panellists", "panelists", "on the panel",
                "speakers")
@@ -63,7 +69,7 @@ SPEAKER_RE = re.compile(r"^\W*(?P<label>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){
 NEXT_MEETING_KEYS = ("next meeting", "date of next meeting", "date of the next meeting")
 NOTE_TAKER_RE = re.compile(r"\b(notes?|minutes) (were )?(taken|typed|written|recorded|agreed)( up)?( by)?\b|"
                            r"\btranscribed (from|by)\b|\blightly edited\b|\bnames? (were )?(withheld|removed|changed)\b|"
-                           r"\btyped up (from|by)\b|\bwrite-?up by\b|\bwritten up by\b|\bprepared by\b|"
+                           r"\btyped up (from|by)\b|\bwrite-?up by\b|\bwritten up by\b|\bprepared by\b|\blog (was )?kept by\b|"
                            r"\b(note|minute)[- ]?takers?\b|^\W*facilitated by\b|\bnot for circulation\b|\bspelling as written\b|"
                            r"^\(?(notes|minutes) (from|of) \w+ tables?", re.I)
 ROSTER_HEAD_RE = re.compile(r"^\W*(attendees|attendance|present|in attendance|apologies( received)?|participants|"
@@ -87,8 +93,20 @@ THANKS_ONLY_RE = re.compile(r"^\W*(many )?(thanks|thank you)( (so|very) much)?( 
 PROCEDURAL_HEAD_RE = re.compile(r"^\W*((treasurer'?s|finance|financial|accounts?)( report| update)?|"
                                 r"housekeeping|domestic arrangements|practical(ities| information))\W*$", re.I)
 THANKS_RE = re.compile(r"^\W*(thanks|thank you)\b", re.I)  # in a bullet, a participant may be thanking the youth club
-GROUND_RE = re.compile(r"^\W*(ground rules|house rules|chatham house|confidentiality\s*:)|\bground rules (were )?agreed\b",
-                       re.I)
+GROUND_RE = re.compile(r"^\W*(ground rules|house rules|chatham house|confidentiality\s*:)|\bground rules (were )?agreed\b|"
+                       r"\b(moderated|checked|reviewed) against (our|the) (house|community|site) rules\b", re.I)
+# an online export's own lines: counts and order shown, a moderated entry, the consultation closed
+EXPORT_RE = re.compile(r"^\W*((comments|responses|entries|posts) (shown|listed|sorted|displayed)|showing \d|sorted by|filtered by|"
+                       r"total (responses|comments|respondents)|(export|report) generated)\b|\b(removed|hidden|deleted) by (a |the )?"
+                       r"(moderator|admin\w*)\b|^\W*\[?(comment|post|response) (removed|hidden|deleted)\b|^\W*(this|the) "
+                       r"(consultation|survey|discussion|forum|questionnaire) (is now |has now |has |is |was )?(closed|ended)\b|"
+                       r"\bcomments can no longer be\b", re.I)
+# an entry's header in an export: a short line with a time or date and "|" fields or a "#1041" number
+ENTRY_HEAD_RE = re.compile(r"^\W*(#\d+\b.*\|.*|[^|]{2,60}\|.*)$")
+# a count of forms or people, not a view: "32 forms handed in", "About 40 people came"
+RETURNS_RE = re.compile(r"^\W*((approx\.?|about|around|over|some) )?\d+\s+(feedback )?(forms?|responses|questionnaires|surveys|"
+                        r"cards|people|participants|residents|comments)\s+(were\s+)?(handed in|returned|received|completed|"
+                        r"submitted|collected|took part|attended|came)\b", re.I)
 AGENDA_HEAD_RE = re.compile(r"^\W*(\d+\.?\s*)?(agenda|running order|programme for the day|order of business)\W*$", re.I)
 PROCEDURAL_RE = re.compile(r"^\W*(minutes of (the )?(last|previous) meeting|matters arising|"
                            r"(agreed|approved|accepted|signed|confirmed) as an? (true|correct|accurate|fair) record|"
@@ -187,6 +205,8 @@ def _title_block(lines: list[str], stripped: list[str]) -> dict[int, str]:
         if BULLET.match(lines[i]) or ((_is_content(s, lines[i]) or _wrapped_paragraph(stripped, i))
                                       and not (_is_metadata(s) or subtitle or (k == 0 and s.startswith("# ")))):
             break  # a bullet always starts the notes, even one that mentions a time
+        if TALLY_RE.search(s) or STAMP_RE.match(s) and len(words(s)) >= CONTENT_LINE_WORDS:
+            break  # a voted item ("Cheaper fruit |||| (15)") or a timed log entry ("09:45 Man, 40s ...") is content
         if zone and i > zone[-1] + 1 and not _is_metadata(s) and (":" in s or len(words(s)) > 6) and \
                 (NOTE_TAKER_RE.search(stripped[zone[-1]]) or META_RE.match(stripped[zone[-1]])):
             break  # past a gap after the note-taker line that closes a title block, a label or a phrase starts the notes
@@ -196,9 +216,10 @@ def _title_block(lines: list[str], stripped: list[str]) -> dict[int, str]:
         last = zone[-1]
         nxt = next((j for j in nonblank if j > last), None)
         if nxt is not None and (BULLET.match(lines[nxt]) or len(words(stripped[nxt])) >= CONTENT_LINE_WORDS
-                                or SPEAKER_RE.match(stripped[nxt])) \
+                                or SPEAKER_RE.match(stripped[nxt]) or TALLY_RE.search(stripped[nxt])) \
                 and not (DATE_RE.search(stripped[last]) or META_RE.match(stripped[last])
-                         or NOTE_TAKER_RE.search(stripped[last]) or META_RE.match(stripped[nxt])
+                         or NOTE_TAKER_RE.search(stripped[last]) and not caps_lead(stripped[last])  # "LOG (typed up ...)"
+                         or META_RE.match(stripped[nxt])
                          or ROSTER_HEAD_RE.match(stripped[nxt])):  # a "Present: ..." line is no heading's content
             zone.pop()
     out: dict[int, str] = {}
@@ -255,18 +276,29 @@ def _meta_kind(key: str, value: str) -> tuple[str, str | None]:
     return META_KIND.get(key, "note_taker"), None
 
 
+def entry_head(s: str) -> bool:
+    """An entry's header line in an export: who posted and when ("#1041 TerracedTess | 02/06/2025 19:47 | [+38]")."""
+    return len(words(s)) <= 14 and bool(ENTRY_HEAD_RE.match(s) and DATE_RE.search(s))
+
+
 def _phrase_kind(s: str, raw: str, counts: dict[str, int]) -> str | None:
     """A line outside any list that is a non-view by its fixed phrase or shape."""
     bare = ITEM_PREFIX_RE.sub("", s)  # "Item 1. Welcome and apologies" -> "Welcome and apologies"
     bullet = bool(BULLET.match(raw))
     n = len(words(s))
+    if not bullet and entry_head(s):
+        return "byline"  # "#1041 TerracedTess | 02/06/2025 19:47 | [+38]": who posted, when
+    if EXPORT_RE.search(s) and n <= 30:
+        return "page_furniture"
+    if RETURNS_RE.match(s) and n <= 30:
+        return "attendees"
     if GROUND_RE.search(bare):
         return "ground_rules"
     if WELCOME_RE.search(bare) and n <= 40 and not (bullet and THANKS_RE.match(bare)) or THANKS_ONLY_RE.match(bare):
         return "welcome"
     if PROCEDURAL_RE.match(bare) and not (s.startswith("#") and SECTION_OF_VIEWS_RE.match(bare)):
         return "agenda"
-    if NOTE_TAKER_RE.search(s) and n <= 25:
+    if NOTE_TAKER_RE.search(s) and n <= 25 and not caps_lead(s):  # "VISIT NOTES (typed up by Sam)" heads its notes
         return "note_taker"
     if n <= 35 and (CONTACT_RE.search(s) or (CONTACT_DETAIL_RE.search(s) and (not bullet or n <= 8))):
         return "contact"
@@ -341,6 +373,8 @@ def mark_non_views(lines: list[str]) -> dict[int, str]:
         else:
             mode = None
             kind = _phrase_kind(s, raw, counts)
+            if kind == "welcome" and i and out.get(i) == "byline" and entry_head(stripped[i - 1]):
+                kind = None  # "Thank you for the drop-in ..." under "#1086 Joe | 18/06/2025": that person's comment
         if kind:
             out[i + 1] = kind
     # a marked line's wrapped continuation (no bullet, lower-case start) is the same non-view

@@ -24,9 +24,10 @@ from typing import Iterable
 from .. import text as T
 from ..files import slug
 from ..records import DroppedLine, IngestReport, Segment
-from .layout import (ONE_WORD_ASK_RE, PARTICIPANT_TURN_RE, TALLY_RE, TURN_RE, WRAPS_ON_RE, asks, heading_like,
-                     line_cuts, outdented, sentences)
-from .nonview import non_view_lines
+from .layout import (ANSWER_KEY_RE, ONE_WORD_ASK_RE, PARTICIPANT_TURN_RE, QUESTION_KEY_RE, TALLY_RE, TURN_RE,
+                     WRAPS_ON_RE, asks, caps_lead, heading_like, is_all_caps, is_title_like, key, line_cuts, outdented,
+                     ruled_heading, sentences)
+from .nonview import entry_head, non_view_lines
 
 # ingest.json has always called attendee and organisation lists "roster"
 NON_VIEW_REASON = {"attendees": "roster"}
@@ -58,6 +59,7 @@ ROSTER_HEADING_RE = re.compile(
 CONTACT_HEADING_RE = re.compile(r"^(contact( us| details)?|further information|for more information)$", re.I)
 HTML_TAG_RE = re.compile(r"<[^>]+>")
 SUB_MARKER_RE = re.compile(r"^(?:[ivx]{1,4}|[a-h])[.)]?\s+(?=[A-Z])")  # "- iv Embedding ..." -> "Embedding ..."
+QUOTED_RE = re.compile(r"^(\s*)>+\s+(?=\D)")
 MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 EMPHASIS_RE = re.compile(r"(\*{1,3}|_{2,3})")
 END_PUNCT = ".?!:;…\"”’)"
@@ -67,6 +69,7 @@ def clean_line(line: str) -> str:
     star = LEADING_STAR_RE.match(line)
     if star:  # "* point" is a bullet: keep its marker, strip emphasis from the rest only
         return star.group(1) + "*" + star.group(2) + clean_line(line[star.end():])
+    line = QUOTED_RE.sub(r"\1", line)  # "> Agree, ..." (a reply quoted in an export or an e-mail)
     line = MD_LINK_RE.sub(r"\1", line)
     line = HTML_TAG_RE.sub(" ", line)
     line = EMPHASIS_RE.sub("", line)
@@ -99,6 +102,7 @@ class Block:
     prose: set[int] | None = None
     role: str = ""  # what the parser made of it (heading, question, prompt, statement, dropped:<why>)
     item: bool = False  # one line of a typed-up list without markers (a board's items): read as a bullet
+    entry: bool = False  # typed straight under an entry's header line (user, time, likes): that person's words
 
     @property
     def first(self) -> int:
@@ -131,23 +135,9 @@ class Block:
         return self.last
 
 
-def is_title_like(text: str) -> bool:
-    words = T.WORD_RE.findall(text)
-    if not words or len(words) > 12:
-        return False
-    content = [w for w in words if not T.is_stop(w)] or words
-    capitalised = sum(1 for w in content if w[0].isupper())
-    return capitalised / len(content) >= 0.75
-
-
-def is_all_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters) and T.word_count(text) <= 10
-
-
 def heading_level(text: str, next_is_bullet: bool, next_is_prose: bool = False) -> int | None:
     """Return a heading level for a standalone short line, or None if it is content."""
-    if WORKSHOP_RE.match(text) or is_all_caps(text):
+    if WORKSHOP_RE.match(text) or is_all_caps(text) or caps_lead(text):
         return 1
     if asks(text):
         return None  # questions are handled separately
@@ -177,7 +167,8 @@ def split_blocks(lines: Iterable[tuple[int, str]]) -> tuple[list[Block], list[Dr
             dropped.append(DroppedLine(number, reason, stripped))
             current = None
             continue
-        md = MD_HEADING_RE.match(stripped) or _numbered_heading(stripped, lines, k)
+        md = MD_HEADING_RE.match(stripped) or _numbered_heading(stripped, lines, k) or \
+            MD_HEADING_RE.match("# " + (ruled_heading(stripped) or ""))  # "=== Discussion 1 ===" as "# Discussion 1"
         bullet = BULLET_RE.match(line)
         if "\t" in line:
             blocks.append(Block("table", [(number, line)]))
@@ -190,9 +181,9 @@ def split_blocks(lines: Iterable[tuple[int, str]]) -> tuple[list[Block], list[Dr
                              indent=len(bullet.group("indent").expandtabs(4)),
                              marker=line.strip()[: len(line.strip()) - len(bullet.group("body"))].strip())
             blocks.append(current)
-        elif current is not None and not (current.kind == "text" and TURN_RE.match(stripped)
-                                          and (current.lines[-1][1].rstrip()[-1:] in ".?!)\"”"
-                                               or len(current.lines) == 1 and heading_like(current.lines[0][1]))) \
+        elif current is not None and not (current.kind == "text" and TURN_RE.match(stripped) and (
+                current.lines[-1][1].rstrip()[-1:] in ".?!)\"”" or len(current.lines) == 1 and (  # "Q2: ..." under "Q1: 4"
+                    heading_like(current.lines[0][1]) or TURN_RE.match(current.lines[0][1])))) \
                 and not outdented(current, line, stripped):
             current.lines.append((number, stripped))  # a wrapped line
         else:
@@ -335,11 +326,15 @@ class BlockParser:
         ground rules, agenda, next steps, contact lines: `nonview`), each with its kind as the reason.
         A heading the document marks as its title stays a heading; other blocks lose their marked lines."""
         by_block: dict[int, dict[int, str]] = {}
-        for (i, j), kind in non_view_lines(blocks).items():
+        for (i, j), kind in (marks := non_view_lines(blocks)).items():
             by_block.setdefault(i, {})[j] = kind
         kept: list[Block] = []
+        heads = {blocks[i].lines[j][0] for (i, j), kind in marks.items() if kind == "byline" and entry_head(
+            blocks[i].lines[j][1].strip())}
         for i, block in enumerate(blocks):
             hits = by_block.get(i, {})
+            first = next((n for j, (n, _) in enumerate(block.lines) if j not in hits), None)
+            block.entry = first is not None and first - 1 in heads  # the words under "#1041 Tess | 02/06 19:47"
             if not hits or (block.kind == "heading" and set(hits.values()) == {"title"}):
                 kept.append(block)
                 continue
@@ -470,6 +465,12 @@ class BlockParser:
 
     def handle_text(self, block: Block, prev_block: Block | None, next_block: Block | None) -> None:
         body = block.text
+        answer = ANSWER_KEY_RE.match(body)  # "Q3: more food": the answer to a question listed as "Q3 What could ...?"
+        listed = answer and not block.entry and next((q for q in reversed(self.report.questions) if (
+            m := QUESTION_KEY_RE.match(q)) and key(m.group("key")) == key(answer.group("key"))), None)
+        if block.entry or listed:  # an export's comment under its header line, or a form's keyed answer
+            self.statements(block, listed or None, "response")
+            return
         prompt_match = PROMPT_RE.match(body)
         if prompt_match:
             self.prompt = prompt_match.group("body").strip() or None
@@ -477,7 +478,8 @@ class BlockParser:
             return
         next_is_bullet = next_block is not None and (next_block.kind == "bullet" or next_block.item or (
             next_block.kind == "text" and TURN_RE.match(next_block.text) is not None and not asks(body)))
-        if body[-1:] in ":–-" and next_is_bullet and T.word_count(body) <= 25:
+        next_asks = next_block is not None and next_block.kind == "text" and asks(next_block.text)
+        if body[-1:] in ":–-" and (next_is_bullet or next_asks) and T.word_count(body) <= 25:
             self.prompt = body  # a lead-in ("The purpose was to:") is context for the bullets under it
             self.structure(block, "prompt")
             return
@@ -518,7 +520,15 @@ class BlockParser:
             self.drop(block, "roster")
             return
         self.mode = None if self.mode == "roster" else self.mode
+        self.statements(block)
+
+    def statements(self, block: Block, question: str | None = None, kind: str = "sentence") -> None:
+        """A text block's sentences as statements of `kind` ("response": a form's answer, an export's comment);
+        `question` (a form's listed question) is what a keyed answer ("Q3: ...") answers, its key read off."""
         self.parents.clear()
+        body, asked = block.text, self.question
+        if question:
+            body, self.question = ANSWER_KEY_RE.match(body).group("text"), question
         pieces = sentences(body)
         multi = len(pieces) > 1
         for k, (offset, sent) in enumerate(pieces, start=1):
@@ -527,8 +537,9 @@ class BlockParser:
                 continue
             line = block.line_at(offset)
             end = block.line_at(offset + len(sent) - 1)
-            self.add(block, sent, "sentence", line, end,
+            self.add(block, sent, kind, line, end,
                      f"{self.doc}:{block.first}.{k}" if multi else f"{self.doc}:{block.first}", None)
+        self.question = asked
         if not block.role:
             block.role = "dropped:fragment"
 

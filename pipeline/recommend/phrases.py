@@ -1,6 +1,7 @@
 """Phrases: the word lists, clause splitting and parse helpers the wording rules share.
 
-Everything here is plain text in, plain text out (or a spaCy Doc from `text.parse`); no rule lives here.
+Everything here is plain text in, plain text out (or a spaCy Doc from `text.parse`). The rules live in
+`rules`, except three readings of a wish that need nothing but the parse (`want_to`, `want_done`, `may_have`).
 """
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import re
 from .. import text as T
 from . import parse as P
 from ..themes.quotes import split_joins
-from .style import FUNCTION_END, MAX_WORDS, words
+from .style import FUNCTION_END, MAX_WORDS, stranded_preposition, words
 
 
-GENERIC_SUBJECTS = {"we", "you", "they", "us", "i", "everyone", "everybody", "one", "someone", "people",
+GENERIC_SUBJECTS = {"we", "you", "they", "us", "i", "everyone", "everybody", "one", "someone", "somebody", "people",
                     "organisations", "organizations", "groups", "communities", "partners", "stakeholders",
                     "agencies", "individuals", "all", "we all", "there", "all of us", "everyone involved"}
+# verbs of having and knowing: "Funders should have training" asks that they have it, not that they act
+STATE_VERBS = {"have", "get", "receive", "feel", "know", "understand", "be", "see", "hear", "gain", "reflect"}
 PRONOUN_SUBJECTS = {"it", "this", "that", "these", "those", "they", "them"}
 ACTOR_HEADS = {
     "council", "government", "authority", "landlord", "partnership", "organisation", "organization", "institution",
@@ -40,7 +43,8 @@ ING_NOUNS = {"funding", "housing", "training", "meeting", "building", "wellbeing
              "morning", "feeling", "saying", "beginning"}
 MASS_NOUNS = {"advice", "support", "help", "funding", "money", "information", "training", "housing", "transport",
               "travel", "work", "research", "guidance", "time", "access", "investment", "resources", "staff",
-              "leadership", "awareness", "understanding", "engagement", "representation", "evidence", "data"}
+              "leadership", "awareness", "understanding", "engagement", "representation", "evidence", "data",
+              "outreach", "backfill", "childcare", "infrastructure", "capacity", "parking", "signage"}
 LEADING_ADVERBS = {"just", "please", "also", "simply", "then", "and", "so", "but", "maybe", "perhaps", "really",
                    "ideally", "finally", "instead", "further", "actually"}
 PREFIX_RE = re.compile(r"^\s*((sub-?point|note|nb|comment|other|also|idea|suggestion|action|ask|proposal|"
@@ -50,6 +54,7 @@ REPORTED_RE = re.compile(r"^(it\s+(was|is|has\s+been)\s+(also\s+|further\s+|ofte
                          r"(overall,?\s+|however,?\s+)*it\s+(seems|appears|is\s+(very\s+)?(probable|likely|clear|evident|apparent|"
                          r"fitting|recommended|suggested))\s+that\s+|"
                          r"in\s+order\s+to\s+[^,]{3,80},\s+|"
+                         r"(the\s+)?([\w-]+\s+)?(consensus|view|feeling|conclusion)\s+(was|is)\s+that\s+|"
                          r"([\w'’,]+\s+){0,8}?(suggested|felt|said|agreed|stated|noted|proposed|recommended|"
                          r"believe[sd]?|thought|argued|recognised|recognized|acknowledged|accepted|emphasised|"
                          r"stressed|highlighted)\s+that\s+)", re.I)
@@ -71,8 +76,8 @@ NEED_FOR_RE = re.compile(r"^(there\s+(is|was|remains)\s+(an?\s+)?(real\s+|clear\
                          r"(\s+to\s+see)?\s+)(?P<rest>.+)$", re.I)
 NEED_TO_RE = re.compile(r"^(there\s+(is|was)\s+(an?\s+)?(real\s+|clear\s+|urgent\s+)?need\s+to\s+|"
                         r"(need|needs|have|has)\s+to\s+)(?P<rest>.+)$", re.I)
-LACK_RE = re.compile(r"^(there\s+(is|are|was|were)\s+)?(?P<kind>no|not\s+enough|a\s+lack\s+of|lack\s+of|"
-                     r"insufficient|too\s+few|too\s+little|little|few|limited|poor|nowhere\s+for|no\s+one\s+to)\s+"
+LACK_RE = re.compile(r"^(there\s*(is|are|was|were|'s|’s|s)\s+)?(?P<kind>no|not\s+enough|a\s+lack\s+of|lack\s+of|"
+                     r"insufficient|too\s+few|too\s+little|little|few|limited|poor|nowhere(\s+for)?|no\s+one\s+to)\s+"
                      r"(?P<rest>\w.+)$", re.I)
 VALUED_RE = re.compile(r"^(?P<what>.+?)\s+(is|are|was|were|would\s+be|will\s+be)\s+(also\s+)?(seen\s+as\s+|felt\s+to\s+be\s+|"
                        r"considered\s+|thought\s+to\s+be\s+|really\s+|very\s+|particularly\s+)?(an?\s+)?"
@@ -85,6 +90,20 @@ CUT_MARKS = [r"\s*\([^)]*\)", r",?\s+(e\.g\.|eg|i\.e\.|ie|such as|including|for 
                                        r"particularly|so|while|whilst|although|though|otherwise)\b.*$",
              r"\s+(so that|so|because|in order to|rather than|as well as|whilst|while)\b.*$", r",.*$"]
 
+
+# verbs of liking and wanting, which open notes with their subject left out far more often than orders
+FEELING_VERBS = {"love", "loved", "like", "liked", "hate", "enjoy", "enjoyed", "prefer", "want", "wants", "reckon"}
+IDEA_OF_RE = re.compile(r"^(love|like|welcome|support)s?\s+the\s+(idea|plan|proposal)\s+(of|to)\s+(?P<rest>\w.+)$", re.I)
+IMPORTANT_TO_RE = re.compile(r"^it\s+(is|was|would\s+be)\s+(also\s+)?(felt\s+|seen\s+as\s+|considered\s+|thought\s+)?"
+                             r"(very\s+|really\s+)?(important|essential|vital|crucial|key|necessary|imperative)"
+                             r"(\s*,[^,]{1,60},)?\s+(for\s+[\w ]{1,40}\s+)?to\s+(?P<vp>\w.+)$", re.I)
+IMPORTANT_THAT_RE = re.compile(r"^it\s+(is|was|would\s+be)\s+(also\s+)?(felt\s+|seen\s+as\s+|considered\s+)?(very\s+|really\s+)?"
+                               r"(important|essential|vital|crucial|key|necessary|imperative)\s+that\s+(?P<clause>.+)$", re.I)
+CHALLENGE_RE = re.compile(r"^(?P<what>.+?)\s+(is|was|are|were|has\s+been|have\s+been)\s+(also\s+)?(seen\s+as\s+|highlighted\s+as\s+|"
+                          r"cited\s+as\s+|reported\s+as\s+|identified\s+as\s+|raised\s+as\s+)?(an?\s+|the\s+)?"
+                          r"(key\s+|major\s+|big\s+|real\s+|significant\s+|particular\s+)?"
+                          r"(challenge|concern|barrier|problem|issue|difficulty|worry)\b", re.I)
+RISE_RE = re.compile(r"\b(a|the)\s+(rise|increase|growth|spike)\s+in\s+(?P<what>[\w ,'’-]{3,80})", re.I)
 
 ALWAYS_CUT = re.compile(r"(,?\s+(i\.e\.?|ie)\s.*$)|,\s+(like|feeling|saying|suggesting|arguing|noting|believing|as|because|since|although|though|"
                         r"whilst|while|one\s+where|otherwise|however)\b.*$", re.I)
@@ -112,7 +131,8 @@ def lower_first(text: str, doc=None) -> str:
         return text
     parts = text.split(" ", 2)
     first = parts[0]
-    if keeps_capital(first) or (len(parts) > 1 and first[:1].isupper() and parts[1][:1].isupper()
+    comparative = doc is not None and len(doc) and doc[0].tag_ in ("JJR", "JJS") and not doc[0].ent_type_
+    if keeps_capital(first) or (not comparative and len(parts) > 1 and first[:1].isupper() and parts[1][:1].isupper()
                                   and first not in ("A", "An", "The", "This", "These", "Our", "Their", "More")):
         return text
     if doc is not None and len(doc) and (doc[0].ent_type_ in ("ORG", "GPE", "PERSON", "NORP", "FAC", "LOC")
@@ -150,10 +170,12 @@ def trim(text: str, max_words: int = MAX_WORDS) -> str:
             if len(words(cut)) >= 4:
                 text = cut
     ws = text.split(" ")
-    if len(words(text)) > max_words:
+    cut_short = len(words(text)) > max_words
+    if cut_short:
         ws = ws[:max_words]
     while len(ws) > 3 and ws[-1].lower().strip(",;:.") in FUNCTION_END and not (
-            ws[-1].lower() in ("to", "with", "for", "about") and T.is_verb_lemma(ws[-2].lower().strip(",;:"))):
+            ws[-1].lower() in ("to", "with", "for", "about") and T.is_verb_lemma(ws[-2].lower().strip(",;:"))) and \
+            (cut_short or not stranded_preposition(" ".join(ws))):
         ws.pop()  # never end on "the", "and", "of" ...; "someone to talk to" keeps its "to"
     out = " ".join(ws).rstrip(" .;,:–-")
     # a tail "e.g. X" with less than two words says nothing
@@ -185,8 +207,27 @@ def sentence_parts(text: str) -> list[str]:
     return out or [text]
 
 
+# a dot-vote or tally line's leader dots, tally marks and count: "Cheaper buses ...... |||| || (7)"
+TALLY_TAIL_RE = re.compile(r"(\s*(\.{3,}|…+|_{3,}))?(\s*[|/]{1,5})*\s*(\(\d+\)|=\s*\d+)?\s*$")
+# a log entry's clock time: "10:05 Two mums with buggies"
+CLOCK_RE = re.compile(r"^\(?\d{1,2}[:.]\d{2}\s*(am|pm)?\)?\s*[-–—:]?\s+(?=\S)", re.I)
+# sign-offs and chat words that carry no part of an ask: "... please", "more food lol"
+CHAT_RE = re.compile(r"\s+(lol|lmao|haha+)\b(?=\s|$)|[,\s]+(please|pls|plz|thanks|thank you|cheers|x+)$", re.I)
+
+
+def speaker_label(raw: str, prepared: str) -> bool:
+    """A log entry's opening: a clock time and a verbless description of who spoke ("10:05 Two mums with
+    buggies", "12:45 Man, 60s, wheelchair user"); what they asked for follows in the entry's later sentences."""
+    return bool(CLOCK_RE.match(norm(raw))) and not any(
+        t.tag_ in ("VB", "VBZ", "VBP", "VBD", "MD") for t in P.parse(prepared, ner=False))
+
+
 def prepare(clause: str) -> str:
     clause = norm(clause).rstrip(" .!")
+    m = TALLY_TAIL_RE.search(clause)
+    if m and m.start() < len(clause) and re.search(r"\.{3}|…|_{3}|\|", m.group(0)):
+        clause = clause[: m.start()].rstrip(" .!")
+    clause = CHAT_RE.sub("", CLOCK_RE.sub("", clause)).rstrip(" .!,")
     clause = PREFIX_RE.sub("", clause)
     clause = re.sub(r"\b(ha(s|ve))\s+(a|the)\s+(responsibility|duty|role)\s+to\b", r"\1 to", clause, flags=re.I)
     for _ in range(2):
@@ -247,3 +288,96 @@ def is_actor(doc) -> bool:
     return head is not None and (head.lemma_.lower() in ACTOR_HEADS or head.ent_type_ in ("ORG", "GPE", "NORP"))
 
 
+def first_word_in_noun_phrase(doc) -> bool:
+    """The clause's own parse reads its first word as part of a noun phrase, not as a verb: an adjective
+    before its noun ("Free bus travel for under 18s", "Open space standards ..."), or the start of the
+    subject of a finite verb ("Care leavers should get ..."). The style probe ("You should ...") alone
+    reads all three as imperatives."""
+    if not len(doc):
+        return False
+    first = doc[0]
+    # the tagger also calls a capitalised verb an adjective ("Tackle/JJ systemic injustice"): only a word the
+    # dictionary knows as an adjective, right before its noun phrase, counts
+    if first.tag_ in ("JJ", "JJR", "JJS") and first.dep_ == "amod" and first.head.i > 0 and \
+            first.head.pos_ in ("NOUN", "PROPN") and first.head.dep_ in ("ROOT", "nsubj", "nsubjpass") and \
+            first.lower_ in T._pos_index().get("adj", ()) and \
+            all(t.pos_ in ("ADJ", "NOUN", "PROPN", "CCONJ", "PUNCT") for t in doc[1: first.head.i]):
+        return True
+
+    def finite(verb) -> bool:
+        # a lone "-s" verb that is also a plural noun ("Limit rent rises to ...") proves nothing
+        return verb.tag_ in ("VBP", "VBD") or (verb.tag_ == "VBZ" and not T.is_noun_lemma(verb.lemma_ or verb.lower_)) or \
+            any(c.tag_ in ("MD", "VBZ", "VBP", "VBD") and c.dep_ in ("aux", "auxpass") for c in verb.children)
+    return any(t.dep_ in ("nsubj", "nsubjpass") and t.left_edge.i == 0 and t.i > 0 and finite(t.head) for t in doc)
+
+
+def first_of_coordination(clause: str) -> str | None:
+    """The clause before "and/but" + a clause with its own subject and finite verb, or None."""
+    doc = P.parse(clause, ner=False)
+    for cc in doc:
+        if cc.dep_ != "cc" or cc.i < 3:
+            continue
+        if any(t.dep_ in ("nsubj", "nsubjpass") and t.left_edge.i == cc.i + 1 and
+               (t.head.tag_ in ("VBZ", "VBP", "VBD", "MD") or any(c.tag_ in ("MD", "VBZ", "VBP", "VBD") and
+                                                                  c.dep_ in ("aux", "auxpass") for c in t.head.children))
+               for t in doc[cc.i + 1:]):
+            return doc[: cc.i].text.rstrip(" ,")
+    return None
+
+
+# ------------------------------------------------------------------ wishes read straight off the parse
+def want_to(doc) -> tuple[str, str] | None:
+    """'Wants the skate park lights to stay on later' -> 'Ensure the skate park lights stay on later': a wish
+    that something do something (the object of want/need/would like is the subject of a to-infinitive)."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.lemma_ not in ("want", "need", "like", "require"):
+        return None
+    verb = next((c for c in root.children if c.dep_ in ("ccomp", "xcomp") and c.tag_ == "VB"
+                 and any(a.lower_ == "to" for a in c.children)), None)
+    done = next((c for c in root.children if c.dep_ in ("ccomp", "xcomp") and c.tag_ in ("VBN", "VBD")
+                 and not any(a.dep_ in ("aux", "auxpass") for a in c.children)), None) if verb is None else None
+    if done is not None:
+        return want_done(doc, done)
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
+    if subj is None or subj.i < root.i or subj.lower_ in GENERIC_SUBJECTS | PRONOUN_SUBJECTS | {"me", "him", "her"}:
+        return None
+    _, end = subtree_right(verb, doc)
+    if subj.lemma_.lower() in ACTOR_HEADS and verb.lemma_.lower() not in STATE_VERBS:
+        return f"ask {lower_first(doc[subj.left_edge.i: end].text)}", "need"  # "... the council to listen"
+    plural = subj.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subj.children)
+    finite = verb.lemma_.lower() if plural else conjugate3(verb.lemma_.lower())
+    return f"ensure {lower_first(doc[subj.left_edge.i: subj.right_edge.i + 1].text)} {finite} " \
+           f"{doc[verb.i + 1: end].text}".strip(), "need"
+
+
+def want_done(doc, done) -> tuple[str, str] | None:
+    """'Want it swept before school and a bin that gets emptied' -> 'Sweep it before school and provide a bin
+    that gets emptied': the thing wanted done, then any further thing wanted (a coordinated noun phrase)."""
+    subj = next((c for c in done.children if c.dep_ in ("nsubj", "dobj")), None)
+    if subj is None or subj.i > done.i:
+        return None
+    lemma = P.parse(f"It was {done.text}")[-1].lemma_.lower()
+    if not T.is_verb_lemma(lemma):
+        return None
+    _, end = subtree_right(done, doc)
+    tail = doc[done.i + 1: end]
+    more = next((t for t in tail if t.dep_ == "cc" and t.i + 1 < end and doc[t.i + 1].tag_ == "DT"
+                 and doc[t.i + 1].head.pos_ == "NOUN" and doc[t.i + 1].head.dep_ == "conj"), None)
+    text = tail.text if more is None else f"{doc[done.i + 1: more.i].text} and provide {doc[more.i + 1: end].text}"
+    return f"{lemma} {doc[subj.left_edge.i: subj.right_edge.i + 1].text} {text}".strip(), "need"
+
+
+def may_have(doc) -> tuple[str, str] | None:
+    """'Could the market have a fruit and veg stall ...?' -> 'Ensure the market has a fruit and veg stall ...':
+    a question asking that its subject have something."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.lower_ != "have" or not len(doc) or doc[0].tag_ != "MD" or doc[0].head.i != root.i:
+        return None
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    obj = next((c for c in root.children if c.dep_ == "dobj"), None)
+    if subj is None or obj is None or subj.left_edge.i != 1 or subj.right_edge.i != root.i - 1 or \
+            subj.lower_ in GENERIC_SUBJECTS | PRONOUN_SUBJECTS or any(c.dep_ == "neg" for c in root.children):
+        return None
+    plural = subj.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subj.children)
+    rest = doc[root.i + 1:].text.rstrip(" ?")
+    return f"ensure {lower_first(doc[1: root.i].text)} {'have' if plural else 'has'} {rest}", "question"

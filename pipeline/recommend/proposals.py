@@ -63,8 +63,14 @@ SOLUTION_PROMPT_RE = re.compile(
 GROUP_LABEL_RE = re.compile(r"^\W*(group|table|station|breakout( group| room)?|room|team|syndicate)\s+[\w.]{1,4}\b", re.I)
 # a label in the sentence itself that asks for solutions: "Ideas from the floor: face painting, a bouncy castle"
 INLINE_PROMPT_RE = re.compile(r"^(?P<label>[^:.!?]{2,40}):\s+\S")
-# satisfaction or an aside, not an ask: "I think the fund already does this fine", "happy with it as it is"
-ASIDE_RE = re.compile(r"\b(nobody|no[- ]one)\b|\bfine\b|\bas (it|they) (is|are)\b|\bhappy with\b|\bno changes?\b|\bleave it\b", re.I)
+# satisfaction, thanks or an aside, not an ask: "I think the fund already does this fine", "happy with it as it is",
+# "Thank you for the drop-in ...", "Nothing it was good" (under "What could we do better?")
+ASIDE_RE = re.compile(r"\b(nobody|no[- ]one)\b|\bfine\b|\bas (it|they) (is|are)\b|\bhappy with\b|\bno changes?\b|\bleave it\b|"
+                      r"^\W*(many )?(thanks|thank you)\b|^\W*(nothing|none|not really)\s*([.,!-]|$|(it|it'?s|everything|really|"
+                      r"at all|to add|else|much)\b)", re.I)
+# a relative clause after a named thing says what it should be like: "support in school that you dont have to wait for"
+RELATIVE_RE = re.compile(r"^(?P<head>(?:(?!\b(?:is|are|was|were|has|have|had|do|does|did|i|we|they|he|she|it)\b)[\w'’-]+\s+)"
+                         r"{1,6}?)(?:that|which|where|who)\b", re.I)
 ASK_QUESTION_RE = re.compile(
     r"^(could|can|couldn'?t|can'?t|would|will|should|shouldn'?t|is it possible|what about|how about)\b|"
     r"^why (not|no|can'?t|cant|couldn'?t|don'?t|dont|doesn'?t|does\b.{0,60}\bnot|do\b.{0,60}\bnot|isn'?t|is there no|aren'?t|"
@@ -252,6 +258,9 @@ def _imperative(doc) -> bool:
     if word in ("re", "re-open", "reopen") or (word == "do" and len(toks) > 1 and toks[1].text.lower() in ("not", "n't")):
         return True
     nxt = toks[1] if len(toks) > 1 else None
+    if first.tag_ == "VB" and word not in IMPERATIVE_VERBS and not T.is_verb_lemma(word) and \
+            T.lemma(word) != word and T.is_verb_lemma(T.lemma(word)):
+        return False  # a past form the tagger calls a base form: "Lost his job last year, ..." (a note's dropped "he")
     only_verb = word not in NOT_ACTION_VERBS and T.is_verb_lemma(word) and not T.is_noun_lemma(word)
     if nxt is not None and (nxt.text.lower() in ("of", "is", "are", "was", "were", "has", "have", "'s", "’s")
                             or nxt.text.lower() == "to" and not only_verb
@@ -438,8 +447,8 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
     if c.endswith("?"):
         return [("question", False, lambda: bool(
                     ASK_QUESTION_RE.search(c) or WHEN_FIX_RE.match(c) or
-                    re.match(r"^why (does|do|did|is|are|was|were|has|have|had|will|would|can|could|should)\b.*\bnot\b",
-                             c, re.I))),
+                    re.match(r"^why (does|do|did|is|are|was|were|has|have|had|will|would|can|could|should)\b.*"
+                             r"\b(not|only|still|always|never)\b", c, re.I))),  # "why is the walks group only on weekdays?"
                 ("question", True, lambda: len(c.split()) >= 3 and not WH_RE.match(c) and not _finite_verb(doc()))]
     sub = SUBJUNCTIVE_RE.search(c)
     return [
@@ -502,7 +511,10 @@ def _read(text: str, section: Sequence[str] | str | None, question: str | None, 
     first = re.split(r"(?<=[.!?])\s+(?=[\"“A-Z0-9])", text, maxsplit=1)[0]
     main = re.split(r"\bso\b|\bbecause\b|\bso that\b", first, maxsplit=1, flags=re.I)[0]
     # a short answer counts too ("Paper forms", "Wifi"), but not a non-answer ("N/A", "Don't know")
-    answer = ((solution_prompt and kind != "sentence") or inline_prompt) and not COMPLAINT_RE.search(main) and \
+    complaint = COMPLAINT_RE.search(main)
+    if complaint and (rel := RELATIVE_RE.match(main)) and complaint.start() >= rel.end():
+        complaint = None  # the "dont" describes the thing wanted: "support in school that you dont have to wait for"
+    answer = ((solution_prompt and kind != "sentence") or inline_prompt) and not complaint and \
         not ASIDE_RE.search(main) and not T.is_non_answer(text) and bool(
             re.search(r"[A-Za-z]{3}", text) and (len(re.findall(r"[A-Za-z]+", text)) >= 2 or kind != "sentence")
             or (tally and re.search(r"[A-Za-z]{3}", text)))

@@ -13,24 +13,45 @@ import re
 
 from .. import text as T
 from . import parse as P
+from .phrases import (CHALLENGE_RE, FEELING_VERBS, IDEA_OF_RE, IMPORTANT_THAT_RE, IMPORTANT_TO_RE,  # noqa: F401
+                      RISE_RE, STATE_VERBS, first_of_coordination, first_word_in_noun_phrase, may_have, want_to)
 from .phrases import (ABSTRACT_SUFFIX, ACTOR_HEADS, GENERIC_SUBJECTS, ING_NOUNS, LACK_RE, LEADING_ADVERBS,
                       MASS_NOUNS, NEED_FOR_RE, NEED_TO_RE, PROBLEM_HEADS, PRONOUN_SUBJECTS, SOFT_MODALS,
                       STRONG_MODALS, THERE_BE_RE, TO_INF_RE, VALUED_RE, has_main_finite_verb, is_actor,
                       lower_first, norm, noun_phrase_only, np_head, prepare, subtree_right, conjugate3)
 from .style import opens_with_verb, words
 
-# verbs of having and knowing: "Funders should have training" asks that they have it, not that they act
-STATE_VERBS = {"have", "get", "receive", "feel", "know", "understand", "be", "see", "hear", "gain", "reflect"}
+
+def _idea_of(clause: str) -> tuple[str, str] | None:
+    """'Love the idea of the old mill chimney being kept' -> 'Keep the old mill chimney'; '... the plan to X' -> X."""
+    m = IDEA_OF_RE.match(clause)
+    if not m:
+        return None
+    rest = m.group("rest")
+    if m.group(3).lower() == "to":
+        return imperative(rest)
+    doc = P.parse(rest, ner=False)
+    done = next((t for t in doc if t.tag_ == "VBN" and any(c.lower_ == "being" for c in t.children)), None)
+    if done is None or done.i < 2:
+        return imperative(rest)
+    lemma = P.parse(f"It was {done.text}")[-1].lemma_.lower()
+    being = next(c for c in done.children if c.lower_ == "being")
+    return f"{lemma} {doc[: being.i].text} {doc[done.i + 1:].text}".strip(), "imperative"
+
 
 def imperative(clause: str) -> tuple[str, str] | None:
     ws = clause.split(" ")
     while len(ws) > 1 and ws[0].lower().strip(",") in LEADING_ADVERBS:
         ws = ws[1:]
     clause = " ".join(ws)
-    if opens_with_verb(clause):
-        return clause, "imperative"
     doc = P.parse(clause, ner=False)
+    if ws[0].lower() in FEELING_VERBS:
+        return None  # "Love the idea of ...", "Want it swept ...": the speaker's "I"/"they" left out, not an order
+    if opens_with_verb(clause) and not first_word_in_noun_phrase(doc):
+        return clause, "imperative"
     tok = doc[0] if len(doc) else None
+    if tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i:
+        return None  # "cooking classes for dads": the -ing word names a kind of thing, it is no action
     if tok is not None and tok.lower_.endswith("ing") and (tok.tag_ == "VBG" or (
             tok.lower_ not in ING_NOUNS and T.is_verb_lemma(gerund_base(tok.lower_)) and not has_main_finite_verb(doc))):
         base = gerund_base(tok.lower_)
@@ -52,7 +73,7 @@ def gerund_base(word: str) -> str:
 def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     """A noun phrase asked for ("More one bed homes ...") as an action."""
     np = re.sub(r"^(e\.g\.?|eg|i\.e\.?|ie|such as|including)[,:]?\s+", "", norm(np).rstrip(" .!?"), flags=re.I)
-    if not np or re.match(r"^(not|no more|nothing|none)\b", np, re.I):
+    if not np or re.match(r"^(not|no|nothing|none)\b", np, re.I):
         return None
     if re.match(r"^(someone|somebody|somewhere|something)\b", np, re.I):
         return f"provide {lower_first(np)}", "wish"  # "Somewhere for teenagers to go on Friday nights"
@@ -79,7 +100,9 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
         return None
     if all(t.pos_ in ("PROPN", "DET", "PUNCT", "CCONJ") for t in doc):
         return None  # a name alone ("Granby Toxteth Partnership") asks for nothing
-    if head.lemma_.lower() in PROBLEM_HEADS or head.lower_ in PROBLEM_HEADS:
+    comparative = doc[0].tag_ in ("JJR", "RBR") or first in ("more", "better", "less", "fewer", "lower", "cheaper")
+    if (head.lemma_.lower() in PROBLEM_HEADS or head.lower_ in PROBLEM_HEADS) and not comparative:
+        # "cheaper bus fares", "lower rents": the comparative is the ask, not a problem to tackle
         bare = re.sub(r"^(a|an|the)\s+", "", np, flags=re.I)
         return f"tackle {lower_first(bare, doc)}", "wish_problem"
     abstract = head is not None and ABSTRACT_SUFFIX.search(head.lower_) is not None
@@ -97,8 +120,10 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     if len([t for t in doc if t.is_alpha]) < 2 or all((t.pos_ == "PROPN" and t.i > 0) or t.ent_type_ in ("NORP", "GPE")
                                                      for t in doc if t.is_alpha and t.i != head.i):
         return None  # "BAME women", "Muslim community": a group named, not an ask
+    # no article before a comparative ("cheaper fruit and veg") or a coordinated head ("fruit and veg")
     if head is not None and head.tag_ == "NN" and first not in ("a", "an", "the", "some", "any") and \
-            not abstract and doc[0].pos_ not in ("DET", "PRON", "NUM") and head.lemma_ not in MASS_NOUNS:
+            not abstract and doc[0].pos_ not in ("DET", "PRON", "NUM") and head.lemma_ not in MASS_NOUNS and \
+            doc[0].tag_ not in ("JJR", "JJS", "RBR") and not any(c.dep_ == "conj" for c in head.children):
         article = "an" if re.match(r"[aeiou]", np, re.I) else "a"
         return f"provide {article} {lower_first(np, doc)}", "wish"
     return f"provide {lower_first(np, doc)}", "wish"
@@ -120,6 +145,26 @@ def _participle_np(doc) -> tuple[str, str] | None:
     det = "the " if head.tag_ == "NN" and doc[0].pos_ not in ("DET", "PRON") and doc[0].i == head.left_edge.i and \
         not any(c.dep_ in ("det", "poss") for c in head.children) else ""
     return f"ensure {det}{lower_first(subject, doc)} {finite} {doc[verb.i + 1:].text}", "participle"
+
+
+def _lack(clause: str, m) -> tuple[str, str] | None:
+    """A lack read as the ask for what is missing; "any"/"anywhere" go with the negation."""
+    kind = re.sub(r"\s+", " ", m.group("kind").lower())
+    if re.match(r"^(more|less|fewer|later|longer|further|other|such)\b", m.group("rest"), re.I):
+        return None  # "No more than a 10 minute walk": a limit, not a lack
+    rest = re.sub(r"\s+(anywhere|at all)\b", "", re.sub(r"^any\s+", "", m.group("rest"), flags=re.I), flags=re.I)
+    if kind.startswith("nowhere"):
+        return f"provide somewhere {'for ' if kind.endswith('for') else ''}{rest}", "lack"
+    if kind in ("not enough", "too few", "too little", "little", "few", "limited", "insufficient", "poor"):
+        wish = np_wish(f"more {rest}") if kind != "poor" else np_wish(f"better {rest}")
+    else:
+        wish = np_wish(rest)
+        if wish is None and kind == "no":  # alone, "play area on ..." parses as a verb phrase: read it after "no"
+            doc = P.parse(f"no {rest}", ner=False)
+            head = np_head(doc)
+            if noun_phrase_only(doc) and head is not None and head.tag_ == "NN" and head.lemma_ not in MASS_NOUNS:
+                wish = np_wish(("an " if re.match(r"[aeiou]", rest, re.I) else "a ") + rest)
+    return (wish[0], "lack") if wish else None
 
 
 def _modal(doc) -> tuple[str, str] | None:
@@ -191,6 +236,12 @@ def _modal(doc) -> tuple[str, str] | None:
         obj = {"they": "them", "we": "us", "i": "me", "he": "him", "she": "her"}.get(subject.lower(), subject)
         text = f"{'do not ' if neg else ''}{lemma} {lower_first(obj)} {after_text}"
         return text, "modal_passive" if kind != "pronoun" else "modal_passive_pronoun"
+    if verb.tag_ in ("VBZ", "VBP", "VBD") and not passive and any(
+            c.dep_ == "aux" and c.lower_ == "be" and c.i == verb.i - 1 for c in verb.children):
+        # "Some of the homes should be bungalows": the tagger read the noun after "be" as a verb
+        if kind in ("thing", "actor"):
+            return f"make {lower_first(subject)} {'not ' if neg else ''}{doc[verb.i: end].text}", "modal_copula"
+        return None
     if copula and not (verb.i > 0 and (doc[verb.i - 1].tag_ == "MD" or doc[verb.i - 1].lower_ == "to" or
                                         doc[verb.i - 1].pos_ == "ADV")):
         return None  # the modal belongs to another clause ("... were too centralised and suggested that ... could")
@@ -247,9 +298,17 @@ def _question(clause: str) -> tuple[str, str] | None:
     m = re.match(r"^(why\s+(is|are)\s+there\s+no|why\s+(isn'?t|aren'?t)\s+there\s+(an?\s+|any\s+)?)\s*(?P<what>.+)$", body, re.I)
     if m:
         return np_wish(m.group("what"))
+    doc = P.parse(body, ner=False)
+    out = may_have(doc)
+    if out:
+        return out
     m = re.match(r"^(why\s+(can'?t|cant|don'?t|dont|doesn'?t|doesnt|won'?t|wont)|can|could|would|will)\s+"
                  r"(?P<actor>(the\s+)?[\w'’ ]{2,40}?)\s+(?P<vp>\w.+)$", body, re.I)
+    # the actor must be the whole subject: in "Could the community garden group be given ..." the verb is
+    # "given", not "garden"
+    verb = next((t for t in doc if t.idx == m.start("vp")), None) if m else None
     if m and m.group("actor").lower() not in ("we", "you", "they", "i", "it", "there", "this") and \
+            verb is not None and verb.dep_ not in ("compound", "amod", "nmod", "nsubj", "nsubjpass", "poss") and \
             is_actor(P.parse(m.group("actor"))) and T.is_verb_lemma(m.group("vp").split(" ")[0]):
         return f"ask {lower_first(m.group('actor'))} to {m.group('vp')}", "question"
     if not has_main_finite_verb(P.parse(body, ner=False)) and not re.match(r"^(what|who|how|why|when|where|which)\b", body, re.I):
@@ -292,18 +351,6 @@ def _cut_splice(clause: str) -> str:
     return clause
 
 
-IMPORTANT_TO_RE = re.compile(r"^it\s+(is|was|would\s+be)\s+(also\s+)?(felt\s+|seen\s+as\s+|considered\s+|thought\s+)?"
-                             r"(very\s+|really\s+)?(important|essential|vital|crucial|key|necessary|imperative)"
-                             r"(\s*,[^,]{1,60},)?\s+(for\s+[\w ]{1,40}\s+)?to\s+(?P<vp>\w.+)$", re.I)
-IMPORTANT_THAT_RE = re.compile(r"^it\s+(is|was|would\s+be)\s+(also\s+)?(felt\s+|seen\s+as\s+|considered\s+)?(very\s+|really\s+)?"
-                               r"(important|essential|vital|crucial|key|necessary|imperative)\s+that\s+(?P<clause>.+)$", re.I)
-CHALLENGE_RE = re.compile(r"^(?P<what>.+?)\s+(is|was|are|were|has\s+been|have\s+been)\s+(also\s+)?(seen\s+as\s+|highlighted\s+as\s+|"
-                          r"cited\s+as\s+|reported\s+as\s+|identified\s+as\s+|raised\s+as\s+)?(an?\s+|the\s+)?"
-                          r"(key\s+|major\s+|big\s+|real\s+|significant\s+|particular\s+)?"
-                          r"(challenge|concern|barrier|problem|issue|difficulty|worry)\b", re.I)
-RISE_RE = re.compile(r"\b(a|the)\s+(rise|increase|growth|spike)\s+in\s+(?P<what>[\w ,'’-]{3,80})", re.I)
-
-
 def shape_challenge(clause: str) -> tuple[str, str] | None:
     """A stated challenge as the action that meets it ("X was seen as a challenge" -> "Address X";
     "a rise in reported hate crime" -> "Tackle the rise in reported hate crime"). Used only for
@@ -327,8 +374,12 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
     """(draft, rule) for one prepared clause, or None when no rule recognises it."""
     if not clause:
         return None
-    if re.match(r"^(someone|somebody|somewhere|something)\b", clause, re.I):
+    if re.match(r"^(someone|somebody|somewhere|something)\b", clause, re.I) and \
+            not has_main_finite_verb(P.parse(_cut_splice(clause), ner=False)):
         return np_wish(_cut_splice(clause))  # "Somewhere for teenagers to go on Friday nights"
+    out = _idea_of(clause)
+    if out:
+        return out
     if re.match(r"^(why|can|could|would|will|shall)\b", clause, re.I) and not clause.rstrip().endswith("?"):
         out = _question(clause + "?")  # a question typed without its mark
         if out:
@@ -369,6 +420,9 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
     m = NEED_FOR_RE.match(clause)
     if m and not re.match(r"^to\b", m.group("rest")):
         rest = m.group("rest")
+        out = want_to(P.parse(clause))
+        if out:
+            return out
         out = imperative(rest)
         if out and not re.match(r"^(support|training|funding|help|advice|work)\b", rest, re.I):
             return out[0], "need"
@@ -427,16 +481,15 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
                 return out[0], "infinitive"
     m = LACK_RE.match(clause)
     if m:
-        kind = m.group("kind").lower()
-        rest = m.group("rest")
-        if kind.startswith("nowhere"):
-            return f"provide somewhere for {rest}", "lack"
-        if kind in ("not enough", "too few", "too little", "little", "few", "limited", "insufficient", "poor"):
-            wish = np_wish(f"more {rest}") if kind != "poor" else np_wish(f"better {rest}")
-        else:
-            wish = np_wish(rest)
-        if wish:
-            return wish[0], "lack"
+        out = _lack(clause, m)
+        if out is None:  # "no GP surgery nearby and the medical centre has a three week wait": the first clause
+            first = first_of_coordination(clause)
+            if first and re.search(r"\b(should|must|need|needs|ought|has to|have to)\b", clause[len(first):], re.I):
+                first = None  # "... and these should be highlighted": the ask is the second clause
+            m = LACK_RE.match(first) if first else None
+            out = _lack(first, m) if m else None
+        if out:
+            return out
     doc = P.parse(clause)
     out = _modal(doc)
     if out:
@@ -459,8 +512,10 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
     m = VALUED_RE.match(clause)
     if m and re.search(r"\b(below|above|overleaf|as follows|in this (report|paper|section))\W*$", clause, re.I):
         m = None  # "The functions ... are proposed below": the report's own signposting
-    if m and not re.search(r"\b(which|that)$", m.group("what"), re.I) and len(words(m.group("what"))) >= 2 and \
-            not has_main_finite_verb(P.parse(m.group("what"), ner=False)):
+    one_noun = m is not None and len(words(m.group("what"))) == 1 and \
+        P.parse(m.group("what"), ner=False)[0].tag_ in ("NN", "NNS")  # "Backfill was recommended ..."
+    if m and not re.search(r"\b(which|that)$", m.group("what"), re.I) and (len(words(m.group("what"))) >= 2 or one_noun) \
+            and not has_main_finite_verb(P.parse(m.group("what"), ner=False)):
         what = re.sub(r"^(the\s+)?(existence|provision|creation|development|introduction|availability)\s+of\s+", "",
                       m.group("what"), flags=re.I)
         out = imperative(what)
@@ -470,8 +525,12 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
         if head is not None and head.lemma_.lower() in ("relationship", "partnership", "engagement", "role",
                                                         "approach", "work", "working", "dialogue", "link"):
             return f"prioritise {lower_first(what)}", "valued"
-        wish = np_wish(what)
-        return (wish[0], "valued") if wish else None
+        wish = np_wish(lower_first(what), lead="provide") if one_noun else np_wish(what)
+        # an asked-for thing keeps its purpose: "Backfill was recommended to support groups ..."
+        asks = r"recommended|suggested|proposed|needed|required" + (r"|crucial|critical|essential|vital|key|important"
+                                                                   if one_noun else "")
+        aim = re.search(rf"\b({asks})\s+(?P<aim>(to|for)\s+\w.+)$", clause, re.I)
+        return (wish[0] + (f" {aim.group('aim')}" if aim else ""), "valued") if wish else None
     # "<Actor> to <verb> ..." in report style
     m = re.match(r"^(?P<actor>[\w'’ ]{3,60}?)\s+to\s+(?P<vp>[a-z]+\b.*)$", clause)
     if m and clause[:1].isupper() and not m.group("vp").startswith("be ") and \

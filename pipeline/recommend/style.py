@@ -61,6 +61,23 @@ NOUN_LEADS = {"race", "place", "structure", "class", "age", "cost", "lack", "iss
               "school", "case", "youth", "pressure", "language"}
 
 
+REFLEXIVES = {"themselves", "itself", "himself", "herself"}  # point back inside their own clause
+
+
+def stranded_preposition(text: str) -> bool:
+    """Does `text` end on a preposition left at the end of its relative clause ("support that you don't have
+    to wait 6 months for")? That ending is English, not a draft cut short."""
+    doc = P.parse(text.rstrip(" .!"), ner=False)
+    toks = [t for t in doc if not t.is_punct]
+    if len(toks) < 4:
+        return False
+    last = toks[-1]
+    # the relative word must stand for the preposition's object, so it is not the relative clause's subject
+    return last.tag_ == "IN" and not any(True for _ in last.children) and any(
+        (t.tag_ in ("WDT", "WP") or t.lower_ == "that") and t.dep_ in ("dobj", "pobj", "mark", "npadvmod")
+        for t in toks[1:-1])
+
+
 def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
@@ -118,7 +135,7 @@ def style_problems(draft: str, vocabulary: Iterable[str] = ()) -> list[str]:
     last = low.rstrip(" .!").split(" ")[-1] if low else ""
     before_last = low.rstrip(" .!").split(" ")[-2] if len(ws) > 1 else ""
     verb_particle = last in ("to", "with", "for", "about") and T.is_verb_lemma(before_last)  # "someone to talk to"
-    if (last in FUNCTION_END and not verb_particle) or re.search(r"(such as|for example|e\.g\.?|i\.e\.?|[:\-–—,])\s*$", low):
+    if (last in FUNCTION_END and not verb_particle and not stranded_preposition(text)) or re.search(r"(such as|for example|e\.g\.?|i\.e\.?|[:\-–—,])\s*$", low):
         problems.append("dangling_end")
     for m in re.finditer(r"\b(e\.g\.|eg\b|i\.e\.|ie\b)", low):
         if len(words(low[m.end():])) < 2:
@@ -155,6 +172,8 @@ def _orphan_pronoun(doc) -> bool:
     for tok in doc:
         if tok.lower_ not in THIRD_PERSON and not (tok.lower_ in ("this", "these", "those") and tok.pos_ == "PRON"):
             continue
+        if tok.lower_ in REFLEXIVES:
+            continue  # "build it themselves": its noun is the clause's own subject
         plural = tok.lower_ in ("they", "them", "their", "theirs", "themselves", "these", "those")
         before = [t for t in doc[: tok.i] if t.pos_ in ("NOUN", "PROPN") or t.ent_type_]
         if tok.lower_ == "it" and tok.dep_ in ("expl", "nsubj") and any(t.lemma_ == "be" for t in tok.head.children):

@@ -27,11 +27,12 @@ from typing import Iterable, Sequence
 from .. import text as T
 from . import parse as P
 from ..records import CHECK_WORDING
-from .phrases import ACTOR_HEADS, SUBORDINATOR_RE, cap, clauses, lower_first, norm, prepare, trim
+from .phrases import ACTOR_HEADS, SUBORDINATOR_RE, cap, clauses, lower_first, norm, prepare, speaker_label, trim
 from .rules import shape_challenge, shape_clause
 from .style import style_problems, words
 
 CHECK_SPELLING = "check spelling"
+WORD_APOSTROPHE = re.compile(r"\b[A-Za-z]+(?:['’][A-Za-z]+)*\b")
 
 @dataclass(frozen=True)
 class Draft:
@@ -66,11 +67,12 @@ def _fix_typos(text: str, vocabulary: set[str], state: _State) -> str:
         state.edits.append(f"{w} → {fixed}")
         return fixed
 
-    text = re.sub(r"\b[A-Za-z]+\b", contraction, text)
+    # a word keeps its apostrophe: "aren't" is one word, never "aren" (a typo of "are") and "t"
+    text = re.sub(WORD_APOSTROPHE, contraction, text)
 
     def spelling(m):
         w = m.group(0)
-        if not w.islower() or len(w) < 4 or w in vocabulary or T.known_word(w):
+        if not w.isalpha() or not w.islower() or len(w) < 4 or w in vocabulary or T.known_word(w):
             return w
         suggestion = T.spelling_suggestion(w)
         if suggestion:
@@ -79,19 +81,19 @@ def _fix_typos(text: str, vocabulary: set[str], state: _State) -> str:
         state.flags.append(f"{CHECK_SPELLING}: {w}")
         return w
 
-    return re.sub(r"\b[A-Za-z]+\b", spelling, text)
+    return re.sub(WORD_APOSTROPHE, spelling, text)
 
 
 def _resolve_pronouns(text: str, context: Sequence[str], state: _State) -> str:
     """Replace third-person pronouns that have no noun before them in the draft with the nearest fitting
     noun phrase from `context` (nearest first). Unresolved ones are flagged."""
-    from .style import THIRD_PERSON
+    from .style import REFLEXIVES, THIRD_PERSON
     for _ in range(3):
         doc = P.parse(text, ner=False)
         target = None
         for tok in doc:
             low = tok.lower_
-            if low not in THIRD_PERSON and not (low in ("this", "these") and tok.pos_ == "PRON"):
+            if low not in THIRD_PERSON and not (low in ("this", "these") and tok.pos_ == "PRON") or low in REFLEXIVES:
                 continue
             if low == "it" and any(c.lemma_ == "be" for c in tok.head.children) and tok.dep_ in ("nsubj", "expl"):
                 continue
@@ -122,20 +124,35 @@ def _resolve_pronouns(text: str, context: Sequence[str], state: _State) -> str:
     return text
 
 
+def _record_label(chunk) -> bool:
+    """A record's label, never what a pronoun stands for: "FORM 06", "#1041", "CONVERSATION LOG"."""
+    doc = chunk.doc
+    nxt = doc[chunk.end] if chunk.end < len(doc) else None
+    alpha = [t for t in chunk if t.is_alpha]
+    shouted = chunk.root.text.isupper() and len(chunk.root.text) > 1
+    return shouted and (any(t.like_num for t in chunk) or (nxt is not None and nxt.like_num)) or \
+        (len(alpha) >= 2 and all(t.text.isupper() and len(t.text) > 1 for t in alpha))
+
+
+def _opens_with_label(text: str) -> bool:
+    chunks = list(P.parse(text[:200], ner=False).noun_chunks)
+    return bool(chunks) and chunks[0].start <= 1 and _record_label(chunks[0])
+
+
 def _antecedent(context: Sequence[str], plural: bool, actor: bool = False, pronoun: str = "") -> str | None:
     """The noun phrase a pronoun stands for: in the nearest context text (cut before the pronoun when the
     text contains it), the nearest noun phrase of the right number that is not inside an "of" phrase,
     with its own modifiers (at most 8 words); for "their/its/they/them" only actors (people,
     organisations), since those pronouns in an action nearly always point at who acts."""
     for ctx in context:
-        if not ctx:
-            continue
+        if not ctx or _opens_with_label(ctx):
+            continue  # "FORM 03 (age 13, came with parent)": a record's label describes the record, not a topic
         if pronoun:
             m = re.search(rf"\b{re.escape(pronoun)}\b", ctx, re.I)
             if m:
                 ctx = ctx[: m.start()]
         doc = P.parse(ctx[:600], ner=actor)  # entities are read only to find an actor
-        chunks = [c for c in doc.noun_chunks if c.root.pos_ in ("NOUN", "PROPN")
+        chunks = [c for c in doc.noun_chunks if c.root.pos_ in ("NOUN", "PROPN") and not _record_label(c)
                   and (c.root.tag_ in ("NNS", "NNPS") or c.root.lemma_ in ("people", "community")) == plural
                   and not (c.root.dep_ == "pobj" and c.root.head.lower_ == "of")
                   and (not actor or c.root.lemma_.lower() in ACTOR_HEADS | {"people", "community", "group"}
@@ -143,7 +160,9 @@ def _antecedent(context: Sequence[str], plural: bool, actor: bool = False, prono
         # a subject is the likeliest antecedent, then the nearest phrase
         for c in sorted(chunks, key=lambda c: (c.root.dep_ not in ("nsubj", "nsubjpass"), -c.start)):
             sub = doc[c.start: c.root.right_edge.i + 1]
-            span = sub if len(sub) <= 8 and not any(t.pos_ in ("VERB", "AUX", "PUNCT") for t in sub) else c
+            # a participle before its noun ("the dropped kerb outside ...") is a modifier, not a clause's verb
+            span = sub if len(sub) <= 8 and not any(t.pos_ in ("VERB", "AUX", "PUNCT") and t.dep_ != "amod"
+                                                    for t in sub) else c
             toks = [t for t in span if t.pos_ != "PRON" and not (t.i == span.start and t.dep_ == "det" and actor)]
             if toks and len(toks) <= 8:
                 return lower_first(" ".join(t.text for t in toks))
@@ -173,7 +192,15 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
     vocab = set(vocabulary)
     state = _State()
     source = norm(text)
-    parts = [c for c in (prepare(c) for c in clauses(source)) if c]
+    raw = clauses(source)
+    parts = [p for c, p in ((c, prepare(c)) for c in raw) if p and not (len(raw) > 1 and speaker_label(c, p))]
+    # a sentence in quotation marks inside a write-up is the participant's own words: read it first
+    said = [norm(q) for q in re.findall(r"[\"“]([^\"”]{3,})[\"”]", text)]
+    quoted = {p for c, p in ((c, prepare(c)) for c in raw) if len(words(c)) >= 3 and any(
+        norm(c).rstrip(" .!?") in q for q in said)}
+    original = list(parts)  # the source's order, for what a pronoun points back to
+    if 1 < len(parts) and quoted:
+        parts = sorted(parts, key=lambda p: p not in quoted)
     result, rule, used = None, "own_words", parts[0] if parts else source
     for i, clause in enumerate(parts):
         out = shape_clause(clause)
@@ -190,7 +217,8 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
                         break
         if out:
             result, rule, used = out[0], out[1], clause
-            context = list(parts[:i][::-1]) + [clause] + list(context)
+            at = original.index(parts[i])
+            context = list(original[:at][::-1]) + [clause] + list(context)
             break
     if result is None:
         return _own_words(used, source, vocab, state)

@@ -342,32 +342,36 @@ def draft_groups(segments: Sequence[Segment], vectors: np.ndarray, n_codes: int 
                   key=lambda i: (segments[i].text, segments[i].id))
     if len(live) < DRAFT_MIN_STATEMENTS:
         return []
-    x_all = np.asarray(vectors, dtype=np.float32)[live]
+    vectors = np.asarray(vectors, dtype=np.float32)
+    rows_of = np.asarray(live)  # live position -> row of `vectors`; no reordered copy of every row is made
     picked = np.arange(len(live))
     if len(live) > DRAFT_CLUSTER_SAMPLE:
-        picked = np.sort(np.argsort(row_keys(x_all), kind="stable")[:DRAFT_CLUSTER_SAMPLE])
-    mean = x_all[picked].mean(axis=0)
-    x = x_all[picked] - mean
-    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+        picked = np.sort(np.argsort(row_keys(vectors)[rows_of], kind="stable")[:DRAFT_CLUSTER_SAMPLE])
+    mean = vectors[rows_of[picked]].mean(axis=0)
+
+    def centred(at: np.ndarray) -> np.ndarray:  # unit rows of the statements at live positions `at`
+        x = vectors[rows_of[at]] - mean
+        x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+        return x
+
+    x = centred(picked)
     sample_labels = _agglomerate(_features([segments[live[i]].text for i in picked], x), n_codes)
     if len(picked) == len(live):
-        labels, xc = sample_labels, x
+        labels = sample_labels
     else:  # every statement to the nearest group centre, chunk by chunk (memory: chunk x groups)
         centres = np.vstack([x[sample_labels == g].mean(axis=0) for g in range(int(sample_labels.max()) + 1)])
         centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
         labels = np.empty(len(live), dtype=int)
-        xc = np.empty_like(x_all)
         for start in range(0, len(live), 65_536):
-            block = x_all[start:start + 65_536] - mean
-            block /= np.maximum(np.linalg.norm(block, axis=1, keepdims=True), 1e-9)
-            xc[start:start + len(block)] = block
-            labels[start:start + len(block)] = (block @ centres.T).argmax(axis=1)
+            at = np.arange(start, min(start + 65_536, len(live)))
+            labels[at] = (centred(at) @ centres.T).argmax(axis=1)
         labels[picked] = sample_labels
     groups = []
     for label in sorted(set(labels.tolist())):
         rows = np.flatnonzero(labels == label)
-        centre = xc[rows].mean(axis=0)
-        closeness = xc[rows] @ (centre / (np.linalg.norm(centre) or 1.0))
+        xr = x[rows] if len(picked) == len(live) else centred(rows)  # one group's rows at a time
+        centre = xr.mean(axis=0)
+        closeness = xr @ (centre / (np.linalg.norm(centre) or 1.0))
         order = sorted(range(len(rows)), key=lambda j: (-round(float(closeness[j]), 5), segments[live[rows[j]]].id))
         ids = [segments[live[rows[j]]].id for j in order]
         groups.append({"segments": ids, "quotes": ids[:DRAFT_EXAMPLES], "size": len(ids), "keywords": [], "label": ""})

@@ -161,7 +161,7 @@ def test_bad_codebooks_get_a_clear_message(yaml_text, expect, line):
 
 def _favour_travel(calls):
     """A stand-in for the self-trained classifier: records its teacher and votes "travel" (column 2) everywhere."""
-    def fake_self_train(self, H, Xc, live, texts, mean, examples):
+    def fake_self_train(self, H, X, centre, live, texts, mean, examples):
         calls.append(H.copy())
         out = np.zeros_like(H)
         out[:, 2] = 3.0
@@ -209,3 +209,36 @@ def test_fake_corpus_coder_caps_its_training_rows_without_depending_on_order(boo
     assert sizes == [10 + len(book.codes)]  # 10 confident rows and each code's centre, not the ~36 confident rows
     shuffled = [texts[i] for i in np.random.default_rng(5).permutation(len(texts))]
     assert dict(zip(shuffled, coded(coder, shuffled, fake))) == first
+
+
+def test_fake_corpus_coder_scores_in_blocks_as_in_one(book, monkeypatch):
+    """Issue 13: centred rows and n-gram counts a block at a time give the scores of one block."""
+    from pipeline.coding import zero_shot
+
+    fake = FakeEmbedder()
+    texts = STATEMENTS + ["!!!"]  # distinct statements: near-copies would leave margins tied to float noise
+    coder = CorpusCoder(fake).fit(book)
+    whole = coder.score(texts, fake.encode(texts))
+    monkeypatch.setattr(zero_shot, "CORPUS_BLOCK_ROWS", 5)
+    blocked = coder.score(texts, fake.encode(texts))
+    np.testing.assert_allclose(blocked.scores, whole.scores, atol=1e-6)
+    np.testing.assert_array_equal(blocked.uncoded, whole.uncoded)
+
+
+def test_corpus_coder_ngram_cosines_match_scikit_learns_tfidf(book, monkeypatch):
+    """The blocked n-gram weighting is scikit-learn's TfidfVectorizer(sublinear_tf=True) weighting."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pipeline.coding import zero_shot
+    from pipeline.defaults import CORPUS_NGRAMS
+
+    coder = CorpusCoder(FakeEmbedder()).fit(book)
+    corpus = STATEMENTS[:10] + ["grants grants grants and more grants"]
+    texts = corpus + ["N/A", "No"]  # the last two are outside the corpus the weights come from
+    monkeypatch.setattr(zero_shot, "CORPUS_BLOCK_ROWS", 4)
+    ours = coder._lexical(corpus, texts)
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=CORPUS_NGRAMS, sublinear_tf=True)
+    fitted = reference.fit(sorted(set(corpus)) + coder.documents_)
+    expected = (fitted.transform(texts) @ fitted.transform(coder.documents_).T).toarray()
+    np.testing.assert_allclose(ours, expected, atol=1e-12)
+    assert ours.shape == (len(texts), len(book.codes)) and ours.max() > 0.1

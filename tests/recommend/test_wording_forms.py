@@ -1,0 +1,96 @@
+"""Wording on forms met in portal comments, stall logs and feedback forms (held-out notes, part 6).
+
+Each case is written in other words than the held-out notes, so it tests the rule, not the file. The
+packaged spaCy model is used, not a fake: the rules read its parse.
+"""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.recommend.phrases import trim
+from pipeline.recommend.style import style_problems
+from pipeline.recommend.wording import CHECK_WORDING, shape
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # a comparative before a problem's noun is the ask: cheaper fares, not "tackle" fares
+    ("Cheaper bus fares .......... |||| (4)", "Provide cheaper bus fares"),
+    # a comparative or a coordinated head takes no article
+    ("Cheaper bread and milk at the corner shop", "Provide cheaper bread and milk at the corner shop"),
+    # the first word is an adjective before its noun, not an imperative ("free" the verb)
+    ("free parking for carers at the hospital", "Provide free parking for carers at the hospital"),
+    # the first word starts the subject of a modal clause ("care" the verb)
+    ("Care homes should get more visits from the GP", "Ensure care homes get more visits from the GP"),
+    # an -ing word naming a kind of thing is no gerund ("Swim lessons")
+    ("swimming lessons for older people", "Provide swimming lessons for older people"),
+    # a lack: "there's", and the first of two coordinated clauses; "anywhere" goes with the negation
+    ("There's no cash machine in the village and the post office has closed", "Provide a cash machine in the village"),
+    ("No bench anywhere along the river path", "Provide a bench along the river path"),
+    # a question: the actor is the whole subject; "Could X have Y?" asks that X have Y
+    ("Could the tenants support group be given a room at the library?",
+     "Give the tenants support group a room at the library"),
+    ("Could the school have a crossing patrol at home time?", "Ensure the school has a crossing patrol at home time"),
+    # wanting something to do something, or something done
+    ("Wants the library heating to stay on at weekends", "Ensure the library heating stays on at weekends"),
+    ("Want the bins emptied before the market and a bin that takes recycling",
+     "Empty the bins before the market and provide a bin that takes recycling"),
+    # "should be <noun>" where the tagger reads the noun as a verb
+    ("Some of the homes should be bungalows so older people can downsize",
+     "Make some of the homes bungalows so older people can downsize"),
+    # support for an idea states the action
+    ("Love the idea of the old library being reopened", "Reopen the old library"),
+    # report style: a one-word thing recommended keeps its purpose; "the consensus was that" is reported speech
+    ("Mediation was recommended to resolve disputes between neighbours",
+     "Provide mediation to resolve disputes between neighbours"),
+    ("The strong feeling was that local outreach is needed", "Provide local outreach"),
+    # sign-offs and chat words are dropped
+    ("Two bed flats for couples please", "Provide two bed flats for couples"),
+    ("more benches lol and longer opening hours", "Provide more benches and longer opening hours"),
+])
+def test_forms(statement, expected):
+    assert shape(statement).text == expected
+
+
+def test_a_dot_vote_lines_leader_dots_tally_and_count_are_no_part_of_the_ask():
+    d = shape("Quicker GP and dentist appointments ................ |||| ||| (8)").text
+    assert d.lower() == "provide quicker gp and dentist appointments"
+
+
+def test_a_log_entry_label_is_skipped_for_the_ask_after_it():
+    d = shape("14:10 Retired man, 70s. Asked for a bench by the bus stop.")
+    assert d.text == "Provide a bench by the bus stop"
+    d = shape('09:30 Woman, 40s, nurse. "Open the pool before 7am, some of us start early."')
+    assert d.text == "Open the pool before 7am"
+
+
+def test_the_participants_quoted_words_are_read_first():
+    d = shape('Works nights, the pool shuts at 8pm so she never gets a swim. "Open the pool before 7am, we start early."')
+    assert d.text == "Open the pool before 7am"
+
+
+def test_somebody_needs_to_is_a_generic_subject_and_its_pronoun_is_resolved():
+    d = shape("The railing on the bridge has been loose for months. Somebody needs to repair it.")
+    assert d.text == "Repair the railing on the bridge"
+    # read first when quoted, its pronoun still points back to the sentence before it
+    d = shape('The railing on the bridge has been loose for months. "Somebody needs to repair it."', ["the youth club"])
+    assert d.text == "Repair the railing on the bridge"
+
+
+def test_an_apostrophe_word_is_one_word():
+    assert shape("Invite families who aren't online").text == "Invite families who aren't online"
+
+
+def test_a_record_label_is_never_what_a_pronoun_stands_for():
+    d = shape("make it shorter", ["FORM 12 (age 15, came with parent)"])
+    assert "parent" not in d.text and CHECK_WORDING in " ".join(d.flags)
+
+
+def test_a_reflexive_pronoun_needs_no_noun():
+    assert "orphan_pronoun" not in style_problems("Ask the council to run the depot themselves")
+
+
+def test_a_stranded_preposition_ends_a_relative_clause_but_a_cut_preposition_does_not():
+    text = "Provide counselling in school that you don't have to wait months for"
+    assert "dangling_end" not in style_problems(text)
+    assert trim(text) == text
+    assert "dangling_end" in style_problems("Ask the council to sell to a developer who will cut the homes at")
