@@ -135,7 +135,8 @@ def style_problems(draft: str, vocabulary: Iterable[str] = ()) -> list[str]:
     last = low.rstrip(" .!").split(" ")[-1] if low else ""
     before_last = low.rstrip(" .!").split(" ")[-2] if len(ws) > 1 else ""
     verb_particle = last in ("to", "with", "for", "about") and T.is_verb_lemma(before_last)  # "someone to talk to"
-    if (last in FUNCTION_END and not verb_particle and not stranded_preposition(text)) or re.search(r"(such as|for example|e\.g\.?|i\.e\.?|[:\-–—,])\s*$", low):
+    if (last in FUNCTION_END and not verb_particle and not stranded_preposition(text)) or \
+            re.search(r"(such as|for example|e\.g\.?|i\.e\.?|[:\-–—,])\s*$", low):
         problems.append("dangling_end")
     for m in re.finditer(r"\b(e\.g\.|eg\b|i\.e\.|ie\b)", low):
         if len(words(low[m.end():])) < 2:
