@@ -36,6 +36,8 @@ from ..records import Segment
 GENERIC = {"people", "thing", "things", "need", "lot", "way", "time", "make", "get", "use",
            # spans of time name no topic ("years long", "wait 18 months")
            "year", "month", "week", "day", "hour", "minute"}
+# a pro-form stands for a noun said elsewhere ("new ones by the park"): neither a term nor a phrase's head
+PRO_FORMS = {"one"}
 # a heading never names the consultation itself ("respondents felt", "before the decision")
 META = {"respondent", "participant", "attendee", "decision", "comment", "feedback", "suggestion", "idea"}
 
@@ -75,6 +77,8 @@ def _terms(doc) -> set[str]:
             continue
         # acronyms and names keep their case ("BAME", "NHS"); other words their lemma
         lemma = tok.text if tok.text.isupper() and len(tok.text) > 1 else tok.lemma_.lower()
+        if lemma in PRO_FORMS:
+            continue
         if lemma not in GENERIC and lemma.isalpha():
             out.add(lemma)
         prev = doc[i - 1] if i else None
@@ -138,7 +142,7 @@ def _phrases(doc) -> list[tuple[tuple[str, ...], str]]:
                 break
             words.insert(0, left)
         key = tuple(w.text if w.text.isupper() and len(w.text) > 1 else w.lemma_.lower() for w in words)
-        if key[-1] in GENERIC or key[-1] in META:
+        if key[-1] in GENERIC or key[-1] in META or key[-1] in PRO_FORMS:
             continue
         shown = " ".join(w.text if w.pos_ == "PROPN" or (w.text.isupper() and len(w.text) > 1) else w.lower_
                          for w in words)
