@@ -227,10 +227,10 @@ class Embedder:
         memory holds the vectors once (and one chunk's worth more), never one Python object per statement."""
         if not texts:
             return np.zeros((0, self.spec.dimensions if self.spec else 0), dtype=np.float32)
-        row_of: dict[str, int] = {}  # text's SHA-256 -> its row in `table` (one row per distinct text)
+        row_of: dict[str, int] = {}  # text's SHA-256 -> its number among the distinct texts
         rows = np.fromiter((row_of.setdefault(text_key(t), len(row_of)) for t in texts), dtype=np.int64,
-                           count=len(texts))  # each statement's row
-        first = np.empty(len(row_of), dtype=np.int64)  # a statement holding each row's text
+                           count=len(texts))  # each statement's distinct text
+        first = np.empty(len(row_of), dtype=np.int64)  # the first statement of each distinct text
         first[rows[::-1]] = np.arange(len(texts) - 1, -1, -1)
         copies = np.bincount(rows, minlength=len(row_of))  # progress counts statements; a text may repeat
 
@@ -241,6 +241,7 @@ class Embedder:
             return int(sum(copies[row_of[k]] for k in keys))
 
         table: np.ndarray | None = None  # the result: each text's vector at its first statement, copied on below
+        held = np.zeros(len(row_of), dtype=bool)  # distinct texts whose vector is in `table`
 
         def put(items) -> None:
             nonlocal table
@@ -250,7 +251,6 @@ class Embedder:
                 table[first[row_of[key]]] = vector
                 held[row_of[key]] = True
 
-        held = np.zeros(len(row_of), dtype=bool)  # rows filled so far
         cache = EmbeddingCache(self.cache_dir) if self.use_cache else None
         try:
             if cache:  # copied into the table as read: no Python object per cached vector is kept
