@@ -23,7 +23,13 @@ time and likes header lines, official replies and "Reply | Report | Share" links
 contact counts, a tallied dot vote, timed conversation entries and post-its; a youth summit's feedback forms typed
 up, answers keyed "Q3:" to questions listed once), labelled before anything was run on them
 (`views_labels_heldout6.spec`, `proposals_heldout6.jsonl`). First run: set A P 0.682 R 0.952; set B P 0.907 R 0.907
-(baseline 0.450 / 1.000 and 0.875 / 0.326). Each held-out table ends with its first-run line.
+(baseline 0.450 / 1.000 and 0.875 / 0.326). Held out 7 (set A and set B): three more layouts (`notes/heldout7/`: a
+housing association's tenants' newsletter with residents' quotes, a "YOU SAID, WE DID" box and comments on the walkabout
+itself; a neighbourhood plan's schedule of comments with "Comment:" / "Steering Group response:" / "Change to plan:"
+records; a facilitator's e-mailed notes with evaluation slips and a section "FOR THE STEERING GROUP ONLY"), labelled
+before anything was run on them (`views_labels_heldout7.spec`, new non-view kinds "reply" and "internal";
+`proposals_heldout7.jsonl`). First run: set A P 0.578 R 1.000; set B P 0.952 R 0.645 (baseline 0.359 / 0.979 and
+1.000 / 0.258). Each held-out table ends with its first-run line.
 
 Baseline, in the same run: the notes parser and `is_proposal` as they were before issue 11, frozen in
 `benchmarks/_frozen/notes_v1/`. New: the notes parser (`pipeline.ingest.notes`, with
@@ -115,7 +121,8 @@ def fmt(p: float, r: float, counts: tuple[int, int, int] | None = None) -> str:
 FIRST_RUN = {"Set A held out": (0.925, 0.974), "Set B held out": (0.957, 0.846), "Set B held out 2": (0.975, 0.736),
              "Set B held out 3": (1.000, 0.294), "Set A held out 4": (0.917, 1.000), "Set B held out 4": (1.000, 0.583),
              "Set A held out 5": (0.736, 1.000), "Set B held out 5": (0.969, 0.608),
-             "Set A held out 6": (0.682, 0.952), "Set B held out 6": (0.907, 0.907)}
+             "Set A held out 6": (0.682, 0.952), "Set B held out 6": (0.907, 0.907),
+             "Set A held out 7": (0.578, 1.000), "Set B held out 7": (0.952, 0.645)}
 
 
 def first_run(title: str, pad: int = 0) -> None:
@@ -204,6 +211,8 @@ def main() -> None:
     table_proposals("Set B held out 5", load("proposals_heldout5.jsonl"), impls, args.errors)
     table_views("Set A held out 6", load("views_lines_heldout6.jsonl"), impls, args.errors)
     table_proposals("Set B held out 6", load("proposals_heldout6.jsonl"), impls, args.errors)
+    table_views("Set A held out 7", load("views_lines_heldout7.jsonl"), impls, args.errors)
+    table_proposals("Set B held out 7", load("proposals_heldout7.jsonl"), impls, args.errors)
 
 
 if __name__ == "__main__":

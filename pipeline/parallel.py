@@ -43,3 +43,23 @@ def fork_pool(workers: int, initializer: Callable[..., None] | None = None,
         return None
     finally:
         gc.unfreeze()
+
+
+def fork_map(fn: Callable[[Any], Any], items: Sequence[Any], workers: int | None = None) -> list:
+    """[fn(item) for item in items], in order, computed by up to `workers` (default: one per core) forked
+    processes when there are two or more items and a pool can start (`fork_pool`), else here. `fn` must be a
+    module-level function and items and results must pickle; a worker that dies (killed, out of memory)
+    leaves its items to be done here, so the list is always whole."""
+    items = list(items)
+    pool = fork_pool(min(len(items), workers or cores())) if len(items) > 1 and cores() > 1 else None
+    if pool is None:
+        return [fn(item) for item in items]
+    out: list = []
+    with pool:
+        futures = [pool.submit(fn, item) for item in items]
+        for item, future in zip(items, futures):
+            try:
+                out.append(future.result())
+            except BrokenProcessPool:
+                out.append(fn(item))
+    return out

@@ -230,3 +230,23 @@ def test_fork_pool_forks_its_workers_at_once_with_the_parents_objects_frozen_the
         assert pool.submit(os.getpid).result() != os.getpid()
         assert pool.submit(gc.get_freeze_count).result() > 0  # the worker's collector skips what it shares
     assert gc.get_freeze_count() == 0  # the parent's own collector is left as it was
+
+
+def _pid_and_square(x: int) -> tuple[int, int]:
+    import os
+
+    return os.getpid(), x * x
+
+
+def test_fork_map_keeps_the_order_uses_forked_workers_and_runs_here_without_a_pool(monkeypatch):
+    import os
+
+    from pipeline import parallel
+
+    monkeypatch.setattr(parallel, "cores", lambda: 2)  # as on the 2-core machines here, whatever this one has
+    out = parallel.fork_map(_pid_and_square, range(7), workers=2)
+    assert [sq for _, sq in out] == [x * x for x in range(7)]
+    assert os.getpid() not in {pid for pid, _ in out}
+    monkeypatch.setattr(parallel, "fork_pool", lambda *a, **k: None)  # no fork here (e.g. Windows)
+    out = parallel.fork_map(_pid_and_square, range(3), workers=2)
+    assert out == [(os.getpid(), x * x) for x in range(3)]

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 NON_VIEW = {"title", "date_venue", "note_taker", "attendees", "welcome", "ground_rules", "agenda",
-            "next_steps", "contact", "page_furniture", "heading", "byline"}
+            "next_steps", "contact", "page_furniture", "heading", "byline", "reply", "internal"}
 
 
 def parse_spec(path: Path) -> list[dict]:
@@ -86,7 +86,8 @@ if __name__ == "__main__":
     for spec, out in (("views_labels.spec", "views_lines.jsonl"), ("views_labels_heldout.spec", "views_lines_heldout.jsonl"),
                       ("views_labels_heldout4.spec", "views_lines_heldout4.jsonl"),
                       ("views_labels_heldout5.spec", "views_lines_heldout5.jsonl"),
-                      ("views_labels_heldout6.spec", "views_lines_heldout6.jsonl")):
+                      ("views_labels_heldout6.spec", "views_lines_heldout6.jsonl"),
+                      ("views_labels_heldout7.spec", "views_lines_heldout7.jsonl")):
         rows = parse_spec(HERE / spec)
         with open(HERE / out, "w", encoding="utf-8") as fh:
             for r in rows:
@@ -96,6 +97,7 @@ if __name__ == "__main__":
         print(f"{out}: {len(rows)} lines ({len(scored)} scored, {sum(r['view'] for r in scored)} views) "
               f"from {len(files)} files")
     for name in ("proposals.jsonl", "proposals_heldout.jsonl", "proposals_heldout2.jsonl", "proposals_heldout3.jsonl",
-                 "proposals_heldout4.jsonl", "proposals_heldout5.jsonl", "proposals_heldout6.jsonl"):
+                 "proposals_heldout4.jsonl", "proposals_heldout5.jsonl", "proposals_heldout6.jsonl",
+                 "proposals_heldout7.jsonl"):
         if (HERE / name).exists():
             print(f"{name}: {check_proposals(HERE / name)} statements checked")

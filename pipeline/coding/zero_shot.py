@@ -22,6 +22,7 @@ from ..defaults import (CODE_MARGIN, CODE_THRESHOLD, CORPUS_BLOCK_ROWS, CORPUS_C
                         CORPUS_LEXICAL_WEIGHT, CORPUS_LOGISTIC_C, CORPUS_NGRAMS, CORPUS_NULL_SHARE, CORPUS_PRIOR_CORRECTION,
                         CORPUS_SELF_TRAINING_MAX_FACTOR, CORPUS_SELF_TRAINING_MAX_ROWS, CORPUS_SELF_TRAINING_WEIGHT,
                         CORPUS_SHOTS_WEIGHT, DESCRIPTION_WEIGHT, KEYWORD_WEIGHT)
+from ..parallel import cores, fork_map
 from ..records import CodeAssignment
 from .base import Assignment, Coder, CodeScores, LabelledItem
 
@@ -122,10 +123,14 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return x / np.where(norms == 0, 1.0, norms)
 
 
-def _count_ngrams(texts: Sequence[str], vocabulary: dict[str, int]):
-    """CSR counts (len(texts), len(vocabulary) once all blocks are counted; int32) of `texts`' character
-    n-grams (CORPUS_NGRAMS within word boundaries), by scikit-learn's CountVectorizer; new n-grams join
-    `vocabulary` (n-gram -> column), in place."""
+# from this many texts the n-grams are counted by one forked worker per core (a fork costs about 0.1 s; 5,000
+# texts take about 0.4 s to count)
+NGRAM_PARALLEL_FROM = 5000
+
+
+def _ngram_counts(texts: Sequence[str]):
+    """(n-grams sorted, CSR counts (len(texts), len(n-grams)) int32) of `texts`' character n-grams
+    (CORPUS_NGRAMS within word boundaries) by scikit-learn's CountVectorizer; no n-grams: ([], (len, 0))."""
     from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -133,11 +138,41 @@ def _count_ngrams(texts: Sequence[str], vocabulary: dict[str, int]):
     try:
         counts = counter.fit_transform(texts)
     except ValueError:  # no n-grams in these texts (empty, or punctuation only)
-        return sparse.csr_matrix((len(texts), 0), dtype=np.int32)
-    columns = np.array([vocabulary.setdefault(f, len(vocabulary)) for f in counter.get_feature_names_out()],
-                       dtype=np.int32)
-    return sparse.csr_matrix((counts.data, columns[counts.indices], counts.indptr),
-                             shape=(len(texts), len(vocabulary)))
+        return [], sparse.csr_matrix((len(texts), 0), dtype=np.int32)
+    return counter.get_feature_names_out().tolist(), counts
+
+
+def _count_ngrams(texts: Sequence[str], vocabulary: dict[str, int]):
+    """CSR counts (len(texts), len(vocabulary) once all blocks are counted; int32) of `texts`' character
+    n-grams (`_ngram_counts`); new n-grams join `vocabulary` (n-gram -> column), in place."""
+    return _count_blocks([texts], vocabulary)[0]
+
+
+def _count_blocks(blocks: Sequence[Sequence[str]], vocabulary: dict[str, int]) -> list:
+    """`_count_ngrams` of each block in turn: the same matrices and vocabulary, but from NGRAM_PARALLEL_FROM
+    texts each block is counted in pieces, one per core, by forked workers (`parallel.fork_map`), and joined.
+    A block's new n-grams join the vocabulary in sorted order, as one CountVectorizer's would, and each row
+    holds its n-grams in column order, so the counts, and the cosines summed over them, are the same to the bit
+    however many pieces a block was cut into."""
+    from scipy import sparse
+
+    k = cores() if sum(len(b) for b in blocks) >= NGRAM_PARALLEL_FROM else 1
+    pieces = [list(b[i * len(b) // k:(i + 1) * len(b) // k]) for b in blocks for i in range(k)]
+    counted = fork_map(_ngram_counts, pieces) if k > 1 else [_ngram_counts(p) for p in pieces]
+    out = []
+    for b in range(len(blocks)):
+        mine = counted[b * k:(b + 1) * k]
+        for name in sorted(set().union(*(names for names, _ in mine))):
+            vocabulary.setdefault(name, len(vocabulary))
+        parts = []
+        for names, counts in mine:
+            columns = np.array([vocabulary[f] for f in names], dtype=np.int32)
+            part = sparse.csr_matrix((counts.data, columns[counts.indices], counts.indptr),
+                                     shape=(counts.shape[0], len(vocabulary)))
+            part.sort_indices()  # a row's n-grams in column order, however the block was cut
+            parts.append(part)
+        out.append(parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr"))
+    return out
 
 
 def _weigh(counts, idf: np.ndarray):
@@ -325,8 +360,8 @@ class CorpusCoder(Coder):
         (8 bytes an n-gram a text) are held, never the whole weighted matrix and its copies."""
         distinct = sorted(set(corpus))
         vocabulary: dict[str, int] = {}
-        blocks = [_count_ngrams(distinct[s:s + CORPUS_BLOCK_ROWS], vocabulary)
-                  for s in range(0, len(distinct), CORPUS_BLOCK_ROWS)]
+        blocks = _count_blocks([distinct[s:s + CORPUS_BLOCK_ROWS] for s in range(0, len(distinct), CORPUS_BLOCK_ROWS)],
+                               vocabulary)
         documents = _count_ngrams(self.documents_, vocabulary)
         if not vocabulary:  # nothing but punctuation anywhere: no n-grams to compare
             return np.zeros((len(texts), len(self.codes_)))

@@ -21,6 +21,11 @@ The rules use layout rather than topic words, so they hold on notes nobody tuned
 - an online export's furniture: an entry's header line ("#1041 TerracedTess | 02/06/2025 19:47 | [+38]",
   "Official reply - Council | 03/06/2025"), counts and sort order, moderation notes, "this consultation has closed";
   the words typed straight under an entry header are that person's, never a welcome ("Thank you for the drop-in...").
+- the organisers' own answers (kind "reply"): a labelled reply or report-back ("Steering Group response: ...",
+  "We did: ...", "Our response:", "Change to plan:", "Still to do:"), the words under an official reply's entry header
+  ("> Official reply - Castlebrook Council | 13/06/2025"), and a "You said, we did" box, with its "You said: ..." lines;
+- a section the notes mark as not for publication (kind "internal"): "STAFF REFLECTIONS (not for publication)",
+  "FOR THE STEERING GROUP ONLY - please don't forward", "Facilitator notes - internal": the heading and its lines.
 A marked line's wrapped continuation (no bullet, lower-case start) takes the same mark.
 
 Measured in `benchmarks/views_proposals.py` (set A: 626 lines of 12 files in different layouts; held
@@ -34,7 +39,7 @@ from ..defaults import CONTENT_LINE_WORDS, ROSTER_ENTRY_MAX_WORDS, TITLE_BLOCK_M
 from .layout import STAMP_RE, TALLY_RE, caps_lead
 
 KINDS = ("title", "date_venue", "note_taker", "attendees", "welcome", "ground_rules", "agenda", "next_steps",
-         "contact", "page_furniture", "byline", "panel")
+         "contact", "page_furniture", "byline", "panel", "reply", "internal")
 
 BULLET = re.compile(r"^\s*(?:[-•*▪◦·‣–]|\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[a-h]\)|[A-PR-Z]\d{1,2}[.)](?=\s+[\"“A-Z]))\s+\S")
 WORDS = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
@@ -71,7 +76,7 @@ NOTE_TAKER_RE = re.compile(r"\b(notes?|minutes) (were )?(taken|typed|written|rec
                            r"\btranscribed (from|by)\b|\blightly edited\b|\bnames? (were )?(withheld|removed|changed)\b|"
                            r"\btyped up (from|by)\b|\bwrite-?up by\b|\bwritten up by\b|\bprepared by\b|\blog (was )?kept by\b|"
                            r"\b(note|minute)[- ]?takers?\b|^\W*facilitated by\b|\bnot for circulation\b|\bspelling as written\b|"
-                           r"^\(?(notes|minutes) (from|of) \w+ tables?", re.I)
+                           r"^\(?(notes|minutes) (from|of) \w+ tables?|\b(are|were|have been) (summarised|paraphrased|abridged)\b", re.I)
 ROSTER_HEAD_RE = re.compile(r"^\W*(attendees|attendance|present|in attendance|apologies( received)?|participants|"
                             r"organi[sz]ations (attending|present|represented)|list of (organi[sz]ations|attendees|"
                             r"participants|contributors)|those present|contributors|panel members|members present|"
@@ -117,7 +122,8 @@ NEXT_RE = re.compile(r"^\W*(\d+(\.\d+)*\.?\s*)?(next steps?|what happens next|ne
                      r"^\W*(action|actions|resolved|"
                      r"resolutions?|decisions?|decided|agreed)\s*:|"
                      r"^\W*(\d+(\.\d+)*\.?\s*)?(next steps?|what happens next|actions|follow[- ]up|action (points|items|log)|"
-                     r"summary of actions|actions? agreed|agreed actions)\W*$", re.I)
+                     r"summary of actions|actions? agreed|agreed actions|dates for (your|the) diary|diary dates|coming up|"
+                     r"(upcoming|forthcoming|future) (events|meetings|dates))\W*$", re.I)
 CONTACT_RE = re.compile(r"\bfor a (paper |printed |large[- ]print )?cop(y|ies)\b|\bcop(y|ies) in (large print|braille|"
                         r"another|other)\b|\bin (another|an alternative|a different|other) (format|language)s?\b|"
                         r"\bjoin the mailing list\b|\bplease (contact|email|e-mail|call|ring)\b|"
@@ -145,6 +151,31 @@ HEADING_WORDS_RE = re.compile(r"^(workshop|session|breakout|part|day|table|group
 SECTION_OF_VIEWS_RE = re.compile(r"^\W*(matters arising|any other business|aob|a\.o\.b\.?)\W*$", re.I)
 # a whole line in brackets: an editor's note when typed straight under a heading or question
 EDITOR_NOTE_RE = re.compile(r"^\s*(\([^()]{3,200}\)|\[[^\[\]]{3,200}\])\s*$")
+# the organisers' reply or report-back, labelled: "Steering Group response:", "Council's response -", "We did:", "What
+# we've done:", "Still to do:", "Change to plan:", "Officer comment:"; a reply is never a participant's view
+REPLY_LABEL_RE = re.compile(
+    r"^\W*(?:(?:(?:the |our )?(?:council|officers?|official|steering group|working group|project team|organisers?|"
+    r"landlord|association|committee|trust|panel|(?:[A-Z][\w'’&-]*\s+){1,3}(?:council|team|group|homes|housing))(?:['’]s?)?\s+"
+    r"(?:response|reply|answer|comment|summary|position|view)s?(?:\s+(?:for|to|on)\s+[^:]{1,40})?)|"
+    r"our (?:response|reply|answer|comment)s?|response from (?:the )?[\w'’ ]{2,40}|we did|what we(?:['’]ve| have)? did|"
+    r"what we(?:['’]ve| have) done|we(?:['’]ve| have) done|we will|what we(?:['’]ll| will) do|we are doing|still to do|"
+    r"changes? (?:to|in) (?:the )?(?:plan|policy|document|brief|draft|strategy)|proposed changes?|action taken)\s*[:–—-]\s*\S",
+    re.I)
+# the head of a "You said, we did" box, and a "You said: ..." line that pairs with the reply under it
+YOU_SAID_HEAD_RE = re.compile(r"^\W*you (?:said|told us|asked)\s*[,:/&-]?\s*(?:and\s+)?we (?:did|have done|will|are doing|"
+                              r"listened|acted|responded)\b", re.I)
+YOU_SAID_RE = re.compile(r"^\W*you (?:said|told us|asked(?: for)?)\s*[:–—-]", re.I)
+# an entry header in an export that is the organisers' reply: "> Official reply - Castlebrook Council | 13/06/2025"
+REPLY_ENTRY_RE = re.compile(r"\b(?:official|council|officer|moderator|admin\w*|staff|team|organisers?)\b[^|]{0,40}"
+                            r"\b(?:reply|replied|response|responded|answer|answered)\b|\b(?:reply|response) from (?:the )?"
+                            r"(?:council|officer|team|organisers?)\b", re.I)
+# a heading that marks what follows as not for publication: "STAFF REFLECTIONS (for the team, not for publication)",
+# "FOR THE STEERING GROUP ONLY - please don't forward", "Facilitator notes - internal"
+INTERNAL_HEAD_RE = re.compile(
+    r"\bnot (?:for|to be) (?:publication|circulation|sharing|the report|publishing|forwarding)\b|\bnot for (?:publication|"
+    r"circulation)\b|\b(?:please )?(?:don['’]t|do not) (?:forward|circulate|share|publish)\b|\binternal(?: only| use)?\W*$|"
+    r"^\W*internal\b|^\W*(?:for (?:the )?[\w'’ ]{2,30}? only)\b|\b(?:staff|team|facilitators?['’]?s?|organisers?['’]?) "
+    r"(?:reflections?|debrief|notes? to (?:self|ourselves))\b", re.I)
 _LIST_STOP = {"of", "and", "the", "for", "in", "a", "&", "de", "at", "on", "with", "to"}
 
 
@@ -205,6 +236,8 @@ def _title_block(lines: list[str], stripped: list[str]) -> dict[int, str]:
         if BULLET.match(lines[i]) or ((_is_content(s, lines[i]) or _wrapped_paragraph(stripped, i))
                                       and not (_is_metadata(s) or subtitle or (k == 0 and s.startswith("# ")))):
             break  # a bullet always starts the notes, even one that mentions a time
+        if k and entry_head(s) and not BULLET.match(lines[i]):
+            break  # an export's first entry header ("#301 reader_ray | 02/05/2025 18:22") starts the posts
         if TALLY_RE.search(s) or STAMP_RE.match(s) and len(words(s)) >= CONTENT_LINE_WORDS:
             break  # a voted item ("Cheaper fruit |||| (15)") or a timed log entry ("09:45 Man, 40s ...") is content
         if zone and i > zone[-1] + 1 and not _is_metadata(s) and (":" in s or len(words(s)) > 6) and \
@@ -343,7 +376,15 @@ def mark_non_views(lines: list[str]) -> dict[int, str]:
             continue
         if s.startswith("#") and mode in ("attendees", "agenda") and not (ROSTER_HEAD_RE.match(s) or AGENDA_HEAD_RE.match(s)):
             mode, items = None, 0  # a heading ends the list above it
-        if ROSTER_HEAD_RE.match(s):
+        if _heads(s, raw) and INTERNAL_HEAD_RE.search(s) and not DATE_RE.search(s):
+            kind, mode, items = "internal", "body:internal", 0  # its lines, to the next gap, are the team's own
+        elif _heads(s, raw) and YOU_SAID_HEAD_RE.match(s):
+            kind, mode, items = "reply", "body:reply", 0  # a "You said, we did" box: report-back, not new views
+        elif not BULLET.match(raw) and entry_head(s) and REPLY_ENTRY_RE.search(s):
+            kind, mode, items = "byline", "body:reply", 0  # "Official reply - Council | 13/06/2025": the words under it
+        elif REPLY_LABEL_RE.match(s) or YOU_SAID_RE.match(s) and _reply_follows(stripped, i):
+            kind = "reply"
+        elif ROSTER_HEAD_RE.match(s):
             kind, mode = "attendees", "attendees"
         elif AGENDA_HEAD_RE.match(s):
             kind, mode = "agenda", "agenda"
@@ -421,6 +462,12 @@ def non_view_lines(blocks) -> dict[tuple[int, int], str]:
             owner.append((i, j))
         last = block.lines[-1][0]
     return {owner[n - 1]: kind for n, kind in mark_non_views(lines).items() if owner[n - 1] is not None}
+
+
+def _reply_follows(stripped: list[str], i: int) -> bool:
+    """A "You said: ..." line with the organisers' reply right under it ("We did: ...") is part of a report-back."""
+    nxt = next((t for t in stripped[i + 1:i + 3] if t), "")
+    return bool(REPLY_LABEL_RE.match(nxt))
 
 
 def _list_goes_on(lines: list[str], stripped: list[str], i: int, mode: str) -> bool:

@@ -27,6 +27,7 @@ from ..records import DroppedLine, IngestReport, Segment
 from .layout import (ANSWER_KEY_RE, ONE_WORD_ASK_RE, PARTICIPANT_TURN_RE, QUESTION_KEY_RE, TALLY_RE, TURN_RE,
                      WRAPS_ON_RE, asks, caps_lead, heading_like, is_all_caps, is_title_like, key, line_cuts, outdented,
                      ruled_heading, sentences)
+from .feedback import event_marks, note_event_feedback
 from .nonview import entry_head, non_view_lines
 
 # ingest.json has always called attendee and organisation lists "roster"
@@ -269,7 +270,6 @@ def merge_continuations(blocks: list[Block]) -> list[Block]:
     return out
 
 
-
 def is_furniture_candidate(block: Block) -> bool:
     """A short, unpunctuated text line: on its own maybe a heading, in a run of five or more page furniture."""
     return block.kind == "text" and not block.item and T.word_count(block.text) <= 7 and block.text[-1:] not in END_PUNCT \
@@ -406,7 +406,7 @@ class BlockParser:
             section=[h for _, h in self.section], question=self.question, kind=kind,
             parent=parent.id if parent else None,
             context=context if context is not None else parent.text if parent else self.prompt,
-            attributes=dict(attributes or {}),
+            attributes={**(attributes or {}), **event_marks(self.question, self.prompt, self.section and self.section[-1][1])},
         )
         self.segments.append(seg)
         return seg
@@ -577,6 +577,7 @@ def parse_lines(lines: Iterable[tuple[int, str]], source: str, event: str,
     blocks = merge_continuations(raw_blocks) if merge else raw_blocks
     segments = segment_blocks(blocks, source, event, report)
     report.segments = len(segments)
+    note_event_feedback(segments, report)
     report.dropped.sort(key=lambda d: d.line)
     return segments, report, blocks
 

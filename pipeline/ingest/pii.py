@@ -169,10 +169,38 @@ def presidio_available() -> bool:
     return all(importlib.util.find_spec(m) for m in ("presidio_analyzer", "presidio_anonymizer", SPACY_PACKAGE))
 
 
+# Presidio's package imports every recogniser it ships, among them a HuggingFace NER recogniser and a GPU
+# detector that import transformers and torch (3 of its 4 s of import). It runs without either (each import
+# is guarded), and Plenary uses neither recogniser, so they are hidden while Presidio loads.
+PRESIDIO_UNUSED_IMPORTS = ("transformers", "torch")
+
+
+@lru_cache(maxsize=1)
+def _import_presidio() -> None:
+    """Import presidio_analyzer and presidio_anonymizer with PRESIDIO_UNUSED_IMPORTS hidden (None in
+    sys.modules makes an import raise ImportError); modules already loaded are left as they are, and the
+    hidden ones can be imported as usual afterwards."""
+    import sys
+
+    hidden = [m for m in PRESIDIO_UNUSED_IMPORTS if m not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import presidio_analyzer  # noqa: F401
+        import presidio_analyzer.predefined_recognizers  # noqa: F401
+        import presidio_anonymizer  # noqa: F401
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+
+
 @lru_cache(maxsize=2)
 def _analyzer(nlp=None):
     """(AnalyzerEngine, its NLP engine): built once per process (building the registry takes seconds)."""
     import tldextract
+
+    _import_presidio()
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
     from presidio_analyzer.predefined_recognizers import (EmailRecognizer, IpRecognizer, NhsRecognizer,
@@ -249,8 +277,7 @@ class PiiFinder:
     """Find personal details with Presidio; `kinds`: Plenary kinds to redact (see redact.KINDS)."""
 
     def __init__(self, kinds: Sequence[str], nlp=None, batch_size: int = 256):
-        from presidio_analyzer import RecognizerRegistry  # noqa: F401  (fail early when Presidio is missing)
-
+        _import_presidio()  # fails early when Presidio is missing
         self.kinds = tuple(kinds)
         self.analyzer, self.engine = _analyzer(nlp)
         self.batch_size = batch_size
@@ -472,6 +499,7 @@ def _by_rules(result) -> bool:
 
 @lru_cache(maxsize=1)
 def _anonymizer():
+    _import_presidio()
     from presidio_anonymizer import AnonymizerEngine
 
     return AnonymizerEngine()

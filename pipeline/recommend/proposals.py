@@ -46,6 +46,8 @@ from typing import Callable, Sequence
 from .. import text as T
 from ..records import Segment
 from . import parse as P
+from .lexicon import (IMPERATIVE_VERBS, LACK_NOT_ASK, NOT_ACTION_VERBS, NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE,  # noqa: F401
+                      PERSON_WORDS)
 
 # --------------------------------------------------------------------------- the proposal detector
 SOLUTION_PROMPT_RE = re.compile(
@@ -68,6 +70,14 @@ INLINE_PROMPT_RE = re.compile(r"^(?P<label>[^:.!?]{2,40}):\s+\S")
 ASIDE_RE = re.compile(r"\b(nobody|no[- ]one)\b|\bfine\b|\bas (it|they) (is|are)\b|\bhappy with\b|\bno changes?\b|\bleave it\b|"
                       r"^\W*(many )?(thanks|thank you)\b|^\W*(nothing|none|not really)\s*([.,!-]|$|(it|it'?s|everything|really|"
                       r"at all|to add|else|much)\b)", re.I)
+# a report of what happened, or of the thing just named, is no answer even under a prompt for solutions: "the room
+# was way too hot", "It was too long ...", "They have a waiting list of 40 people" (a later sentence of a comment)
+REPORT_RE = re.compile(r"^\W*(?:(?:it|they|he|she|this|that|these|those|we|i|you)\s+|(?:the|this|that|these|those|our|my|"
+                       r"their|his|her)\s+(?:[\w'’-]+\s+){0,3}?)(?:was|were|wasn'?t|weren'?t|had|did|went|got)\b|"
+                       r"^\W*(?:it|they|he|she)\s+(?:is|are|has|have)\b|^\W*(?:it|they|he|she)['’](?:s|re)\b", re.I)
+# "Social rent, not 'affordable' at 80% ...", "Swings for older kids, not just toddler stuff": the thing wanted, then
+# what it should not be
+CONTRAST_RE = re.compile(r"^(?P<x>[^,;:.!?]{2,60}?),\s+not\s+(?:just\s+|only\s+|even\s+)?[\"“'‘]?(?P<y>[\w£$%-]+)", re.I)
 # a relative clause after a named thing says what it should be like: "support in school that you dont have to wait for"
 RELATIVE_RE = re.compile(r"^(?P<head>(?:(?!\b(?:is|are|was|were|has|have|had|do|does|did|i|we|they|he|she|it)\b)[\w'’-]+\s+)"
                          r"{1,6}?)(?:that|which|where|who)\b", re.I)
@@ -80,7 +90,7 @@ REQUEST_RE = re.compile(
     r"\b(was|were|is|are|has been|have been)\s+(widely\s+|also\s+|strongly\s+)?(requested|suggested|proposed|recommended|"
     r"called for|asked for)\b|\b(suggest(ed|s)?|propos(ed|es)|recommend(ed|s)?|request(ed|s)?|urged?)\s+(a|an|more|to)\b|"
     r"\bwants?\s+(a|an|the|to|more|someone|somebody|better|councils?|them)\b|"
-    r"\b(?:would|['’]d)\s+(?:really\s+|also\s+|just\s+)?(?:like|love|welcome|prefer)\b|"
+    r"\b(?:would|['’]d)\s+(?:really\s+|also\s+|just\s+)?(?:like|love|welcome|prefer|want)\b|"
     r"\bwish(?:es|ed)?\s+(?:that\s+)?(?:[\w'’-]+\s+){1,4}?(?:would|could)\b|\bwish(?:es|ed)? there (?:was|were|is|are)\b|"
     r"\bwant(ed)? to see\b|\b(was|were) (keen|eager) (for|to see)\b|"
     r"\b(strong|widespread|broad|overwhelming|clear|general|considerable|wide|much|unanimous) support for\b", re.I)
@@ -120,47 +130,20 @@ LACK_INNER_RE = re.compile(
     r"(?P<w>no|not enough|a lack of|too few|too little|insufficient|(?:a )?shortage of)\s+(?P<next>[\w'’-]+)|"
     r"\bthere(?:'s|’s| is| are| was| were) (?:very |so )?little\s+(?P<next4>[\w'’-]+)|"
     r"\bnot enough\b(?:\s+(?P<next2>[\w'’-]+))?|\b(?:is|are|was|were|and|often|still|currently) missing\b|\b(?P<have>has|have|had)(?: got)? no\s+(?P<next3>[\w'’-]+)", re.I)
-LACK_NOT_ASK = {"point", "problem", "problems", "cure", "one", "longer", "doubt", "idea", "change", "fault", "matter",
-                "wonder", "reason", "surprise", "way", "voice", "need", "good", "more", "other", "choice", "say",
-                "response", "reply", "answer", "time", "sign", "chance", "intention", "plans", "interest", "notice"}
-# possessors whose "has no X" is a circumstance, not a missing provision ("My mum has no smart phone")
-PERSON_WORDS = set("""i you he she we they who mum dad mother father son daughter child children kid kids people person
-family families neighbour neighbours wife husband partner friend friends resident residents tenant tenants parent parents
-carer carers someone somebody everyone many most some council councils partnership partnerships organisation
-organisations group groups government authority authorities board boards sector agency agencies charity charities""".split())
 LACK_EXCLUDE_RE = re.compile(r"^(there (is|are|was|were) )?no (point|problems?|cure|one|longer|doubt|idea|change|-fault|"
                              r"fault|matter|wonder|reason|surprise|way|voice)\b|\black of understanding\b|"
                              r"\black(ing)? (diversity|trust|confidence|recognition|awareness)\b", re.I)
 WISH_START_RE = re.compile(
     r"^(more|better|improved|greater|fewer|less|free|cheaper|extra|new|longer|shorter|proper|enough|regular|genuine|"
-    r"dedicated|affordable|safer|clearer|simpler|faster|quicker|easier|independent|someone|somebody|"
+    r"dedicated|affordable|safer|clearer|simpler|faster|quicker|easier|independent|someone|somebody|somewhere|something|"
     r"a|an|joint|continued|ongoing|sustained|tailored|bespoke|"
     r"fairer|stronger|long[- ]term|longer[- ]term|at least)\b", re.I)
 # a bullet naming a thing or service wanted, then where or what for (a verbless wish without a WISH_START word):
 # "Secure bike racks by the entrance", "Online booking calendar so you can see ...", "Key safe by the door instead of ..."
 NP_WISH_RE = re.compile(
-    r"^(?P<np>(?:an?\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?)\s+(?P<tail>(?:on|by|outside|at|near|in|inside|for|with|next to|"
+    r"^(?P<np>(?:an?\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?)\s+(?P<tail>back\b|(?:on|by|outside|at|near|in|inside|for|with|next to|"
     r"behind|along|opposite|beside|around|across|between)\s+\S|to\s+(?P<verb>[a-z-]+)\b|so(?: that)?\s+[^,]{0,60}?"
     r"\b(?:can|could|will|would)\b|instead of\b)", re.I)
-# an opening that names a problem, a topic, a person or praise, not a provision: "Poor lighting on the footpath",
-# "Long queues at the desk", "The bins by the flats", "Thanks for organising this"
-NP_NOT_WISH_OPEN_RE = re.compile(
-    r"^(poor|bad|worse|worst|broken|too|long|longer|high|higher|rising|low|lower|no|not|lack|lacking|dirty|damaged|"
-    r"dangerous|unsafe|overgrown|noisy|expensive|slow|late|limited|little|few|missing|constant|cold|damp|dark|blocked|"
-    r"closed|empty|difficult|hard|unreliable|overflowing|confusing|rude|lots|loads|huge|massive|heavy|excessive|reduced|"
-    r"inadequate|insufficient|unfair|unclear|overcrowded|crowded|busy|full|old|outdated|tired|leaking|faulty|"
-    r"thanks?|great|good|lovely|nice|love|brilliant|excellent|happy|pleased|well|easy|"
-    r"the|this|that|these|those|my|our|their|his|her|its|it|some|all|most|many|every|each|any|such|same|other|only|"
-    r"just|very|so|what|how|why|when|where|who|if|i|we|you|they|he|she|there|here|one|two|three|several)\b", re.I)
-# a problem or an agent named in the phrase ("Dog mess in the park", "Cars on the pavement", "Motorbikes on the field")
-NP_PROBLEM_RE = re.compile(
-    r"\b(litter|rubbish|mess|fly[- ]?tipping|noise|traffic|speeding|potholes?|queues?|delays?|waits?|crime|damp|mould|"
-    r"graffiti|vandalism|floods?|problems?|issues?|concerns?|complaints?|anti-?social|asb|drugs?|costs?|prices?|fees?|"
-    r"charges?|shortages?|closures?|cuts?|fears?|risks?|danger|dangers|isolation|loneliness|stress|barriers?|"
-    r"confusion|abuse|racism|discrimination|inequalit\w*|congestion|pollution|smells?|leaks?|disrepair|rats|mice|pests|"
-    r"dogs?|cars|vans|lorries|vehicles|motorbikes|bikes|scooters|cyclists|drivers|increases?|rises?|loss|losses|gaps?|"
-    r"struggles?|competition|mortality|underachievement|people|residents|tenants|staff|kids|children|youngsters|teenagers|"
-    r"teens|gangs?|communities|families|women|men|girls|boys|behaviour|dealers|jams|levels|rates|numbers)\b", re.I)
 # a prompt that asks what is good, bad or happening now: a thing named under it is described, not asked for
 DESCRIBE_PROMPT_RE = re.compile(
     r"\b(works?|worked|working|value|valued|love|like about|concerns?|issues?|problems?|hard|harder|difficult\w*|"
@@ -183,22 +166,6 @@ TALLY_RE = re.compile(r"(?:\s*[-–—:=]\s*|\s+|^)(?:(?:[●•◉○✓✔✗�
                       r"\d+\s*(?:dots?|votes?|ticks?|stickers?))(?:\s*\+\s*\d+)?\s*$|\s*[-–—:=]\s*\d+\s*$", re.I)
 TOPIC_LABEL_RE = re.compile(r"^(?P<topic>[\w&/' ]{2,30}?)\s*[–—:-]\s+(?P<rest>\S.*)$")
 QUOTE_RE = re.compile(r"^[\"“'‘]+|[\"”'’]+$")
-# verbs of feeling, thanks or knowing: a base form at a bullet's start that is not an action asked for ("Love the new
-# library, it is great", "Thank you to the staff for ...", "Welcome to ...")
-NOT_ACTION_VERBS = set("""love like hate enjoy thank thanks welcome miss know think feel remember hope mean seem wish see hear
-want agree appreciate believe guess reckon worry wonder understand sound""".split())
-# base-form verbs that open an action; the small model tags some of them as nouns at a fragment's start
-IMPERATIVE_VERBS = set("""
-acknowledge address adopt advertise allow amplify appoint ask avoid bring build campaign capitalise celebrate challenge
-change check collect commission consider consult continue co-produce create cut deliver design develop do don't
-educate embed empower enable encourage end engage ensure enforce establish expand explore extend find fix focus
-follow forget fund get give go have help hire hold improve include increase inform install introduce invest involve
-keep learn let limit listen look lower maintain make map market mentor monitor move name offer open pay plan
-prioritise prioritize promote protect provide publicise publish push put raise reach recognise recognize recruit
-reduce refresh reinstate remove reopen re-open repair replace resource respect restore retain review run scrap set
-share shift show simplify speak standardise start stop strengthen support tackle take talk target teach tell train
-treat turn undertake update use value visit widen work write
-""".split())
 
 
 def _inner_lack(clause: str, doc) -> bool:
@@ -345,7 +312,7 @@ def _np_wish_words(clause: str):
     np = m.group("np")
     words = np.split()
     content = words[1:] if words[0].lower() in ("a", "an") else words
-    if not content or NP_NOT_WISH_OPEN_RE.match(np) or NP_PROBLEM_RE.search(np) or \
+    if not content or NP_NOT_WISH_OPEN_RE.match(np) or NP_PROBLEM_RE.search(_modified(np)) or \
             COMPLAINT_RE.search(clause) or content[-1].lower().endswith("ing") or any(T.is_stop(w) for w in content):
         return None  # "Parking on the estate": a topic
     verb = m.group("verb")
@@ -397,6 +364,54 @@ def _np_wish_statement(clauses: list[tuple[str, bool]], described: bool) -> bool
                                  for c, whole in clauses)
 
 
+def _all_reports(text: str) -> bool:
+    """Every sentence reports what happened or what the thing just named is like (`REPORT_RE`): no answer."""
+    return all(REPORT_RE.match(x) for x in re.split(r"(?<=[.!?])\s+", text) if x.strip())
+
+
+def _modified(np: str) -> str:
+    """A phrase without its hyphenated modifiers: in "Residents-only parking bays" the bays are named, not residents."""
+    words = np.split()
+    return " ".join(w for k, w in enumerate(words) if "-" not in w or k == len(words) - 1)
+
+
+def _named_wish(clause: str) -> tuple[str, int] | None:
+    """(the named thing, where what it should be like starts) when a clause may name a thing wanted with how it
+    should be: "X, not Y" (`CONTRAST_RE`) or "X that/which/who ..." (`RELATIVE_RE`). Words only: the parse decides
+    (`_named_thing_wish`), and is made only for such clauses. Not an opening that names a problem, a person or a topic
+    (`NP_NOT_WISH_OPEN_RE`, `NP_PROBLEM_RE`), nor a complaint."""
+    m = CONTRAST_RE.match(clause) or RELATIVE_RE.match(clause)
+    if m is None or len(clause.split()) > 18:
+        return None
+    head = m.group(1)
+    if NP_NOT_WISH_OPEN_RE.match(head) or NP_PROBLEM_RE.search(_modified(head)) or COMPLAINT_RE.search(head):
+        return None
+    return head, m.end(1)
+
+
+def _named_thing_wish(clause: str, doc) -> bool:
+    """A thing named, then what it should (not) be like: 'Social rent, not "affordable" at 80% ...', 'CCTV that
+    actually works', 'mental health drop in that doesnt need a referral', 'Lockable bin stores that the council
+    empties twice a week'. The named part has a noun and no verb but a modifier's; a relative clause has one finite
+    verb (so no main verb follows it: not 'Parents who work can't come') or the parse hangs it off the named noun."""
+    head, cut = _named_wish(clause)
+    before = [t for t in doc if t.idx < cut]
+    after = [t for t in doc if t.idx > cut]
+    if not any(t.tag_ in ("NN", "NNS", "NNP", "NNPS") for t in before) or any(
+            (t.tag_.startswith("VB") or t.tag_ == "MD") and t.dep_ not in ("amod", "compound") for t in before):
+        return False
+    contrast = CONTRAST_RE.match(clause)
+    if contrast:  # what it should not be is a thing too: 'not "affordable" at 80%', not 'not as vociferous as ...'
+        y = next((t for t in doc if t.idx >= contrast.start("y")), None)
+        return y is not None and y.tag_ in ("DT", "JJ", "JJR", "NN", "NNS", "NNP", "NNPS", "CD", "PRP$", "$") and \
+            y.lower_ not in ("as", "so", "too", "that", "this", "very", "enough", "much")
+    if sum(t.tag_ in ("VBZ", "VBP", "VBD", "MD") for t in after) == 1:
+        return True
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    return root is not None and root.idx < cut and root.tag_.startswith("NN") and any(
+        c.dep_ == "relcl" for c in root.children)
+
+
 _LEAD_WORDS = ("please", "just", "also", "and", "then", "so")
 
 
@@ -415,7 +430,7 @@ def _parse_can_matter(clause: str, whole: bool) -> bool:
     if not whole:
         return False
     bare = P.unparsed(c)
-    if _wish(c, bare):  # with no tags nothing is finite: a wish unless its words rule it out, parse or not
+    if _wish(c, bare) or _named_wish(c) is not None:  # with no tags nothing is finite: a wish unless its words rule it out, parse or not
         return True
     words = [t.lower_ for t in bare if not t.is_punct and not t.is_space][:2]
     if words and words[0].endswith("ing") and {words[0][:-3], words[0][:-3] + "e", words[0][:-4]} & IMPERATIVE_VERBS:
@@ -456,7 +471,7 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
         ("request", True, lambda: bool(sub) and any(t.tag_ in ("VB", "MD") or t.tag_ == "VBP" and t.lower_ == t.lemma_
                                                     for t in P.parse(sub.group("rest"), ner=False))),
         ("request", False, lambda: bool(REQUEST_RE.search(c)) and not re.search(
-            r"\basked (why|whether|if|how|what)\b|\b(don'?t|not) want|\b(like|love) to (know|ask|hear|say|thank|add|"
+            r"\basked (why|whether|if|how|what)\b|\b(don'?t|not) want|\b(like|love|want) to (know|ask|hear|say|thank|add|"
             r"understand|find out|mention|point out|comment|echo|share)\b", c, re.I)),
         ("question", False, lambda: bool(re.search(r"\basked (why|whether|if|how)\b", c, re.I))),
         ("modal", False, lambda: bool(OBLIGATION_RE.search(c)) and not OBLIGATION_EXCLUDE_RE.search(c)),
@@ -465,7 +480,8 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
         ("lack", False, lambda: bool(LACK_OPEN_RE.search(c)) and not re.match(r"no\s*[,.!?]", c, re.I)
          and not LACK_EXCLUDE_RE.search(c)),
         ("lack", True, lambda: _inner_lack(c, doc()) and not LACK_EXCLUDE_RE.search(c)),
-        ("wish", True, lambda: whole and (_wish(c, doc()) or _gerund_action(doc()))),
+        ("wish", True, lambda: whole and (_wish(c, doc()) or _gerund_action(doc()) or
+                                          _named_wish(c) is not None and _named_thing_wish(c, doc()))),
         # "Why cant the council use the empty bank building" (no '?')
         ("question", False, lambda: whole and bool(ASK_QUESTION_RE.match(c)) and bool(re.match(r"^why\b", c, re.I))),
         # an action after a comma, tried last: "The online map is great, keep updating it"
@@ -515,7 +531,7 @@ def _read(text: str, section: Sequence[str] | str | None, question: str | None, 
     if complaint and (rel := RELATIVE_RE.match(main)) and complaint.start() >= rel.end():
         complaint = None  # the "dont" describes the thing wanted: "support in school that you dont have to wait for"
     answer = ((solution_prompt and kind != "sentence") or inline_prompt) and not complaint and \
-        not ASIDE_RE.search(main) and not T.is_non_answer(text) and bool(
+        not ASIDE_RE.search(main) and not _all_reports(text) and not T.is_non_answer(text) and bool(
             re.search(r"[A-Za-z]{3}", text) and (len(re.findall(r"[A-Za-z]+", text)) >= 2 or kind != "sentence")
             or (tally and re.search(r"[A-Za-z]{3}", text)))
     described = any(DESCRIBE_PROMPT_RE.search(x) for x in [asked, *path] if x)
@@ -559,12 +575,17 @@ def proposes(text: str, section: Sequence[str] | str | None = (), question: str 
 
 
 def segment_proposal_form(segment: Segment) -> str | None:
-    """`proposal_form` of a Segment, with its section path, question, context (prompt or parent) and kind."""
+    """`proposal_form` of a Segment, with its section path, question, context (prompt or parent) and kind; None for
+    feedback on the event itself (`attributes["about"] == "event"`, marked by ingest's `feedback`)."""
+    if segment.attributes.get("about") == "event":
+        return None
     return proposal_form(segment.text, segment.section, segment.question, None, segment.context, segment.kind)
 
 
 def segment_proposes(segment: Segment) -> bool:
     """`proposes` of a Segment (`segment_proposal_form(segment) is not None`, fewer parses)."""
+    if segment.attributes.get("about") == "event":
+        return False  # a view about the meeting itself, not an ask for the plan
     return proposes(segment.text, segment.section, segment.question, None, segment.context, segment.kind)
 
 

@@ -30,7 +30,7 @@ from ..codebook import Codebook, code_id, parse_codebook
 from ..defaults import (DRAFT_CLUSTER_SAMPLE, DRAFT_EXAMPLES, DRAFT_GROUP_TERM_SAMPLE, DRAFT_HEADING_EXAMPLES,
                         DRAFT_LEXICAL_WEIGHT, DRAFT_MAX_CODES, DRAFT_MAX_HEADINGS, DRAFT_MIN_HEADINGS,
                         DRAFT_MIN_STATEMENTS, DRAFT_TERM_SAMPLE, SEED)
-
+from ..parallel import cores, fork_map
 from ..records import Segment
 
 GENERIC = {"people", "thing", "things", "need", "lot", "way", "time", "make", "get", "use",
@@ -62,11 +62,36 @@ def parse_group(texts: Sequence[str]) -> list:
     return T.parse_all([re.sub(r"\b(\w+) drop in\b", r"\1 drop-in", _PLACEHOLDER_RE.sub(" ", t))[:600] for t in texts])
 
 
-def _terms_all(texts: Sequence[str]) -> list[set[str]]:
-    """`_terms` of each text, the texts parsed together in batches ("[PERSON]" is redaction, not a topic)."""
+# from this many texts they are parsed by one forked worker per core (a fork costs about 0.1 s; 500 texts
+# take about 0.5 s to parse)
+PARSE_PARALLEL_FROM = 500
+
+
+def _read_parses(read, texts: Sequence[str]) -> list:
+    """[read(doc) for each text's Doc (`text.parse_all`)], in order; from PARSE_PARALLEL_FROM texts they are
+    parsed in pieces by forked workers, one per core (`parallel.fork_map`). `read` is a module-level function
+    with picklable results."""
     from .. import text as T
 
-    return [_terms(doc) for doc in T.parse_all([_PLACEHOLDER_RE.sub(" ", t) for t in texts])]
+    texts = list(texts)
+    k = cores() if len(texts) >= PARSE_PARALLEL_FROM else 1
+    if k == 1:
+        return _read_piece((read, texts))
+    T.parser()  # loaded once, before the workers fork
+    pieces = [(read, texts[i * len(texts) // k:(i + 1) * len(texts) // k]) for i in range(k)]
+    return [x for part in fork_map(_read_piece, pieces) for x in part]
+
+
+def _read_piece(job: tuple) -> list:
+    from .. import text as T
+
+    read, texts = job
+    return [read(doc) for doc in T.parse_all(texts)]
+
+
+def _terms_all(texts: Sequence[str]) -> list[set[str]]:
+    """`_terms` of each text, the texts parsed together in batches ("[PERSON]" is redaction, not a topic)."""
+    return _read_parses(_terms, [_PLACEHOLDER_RE.sub(" ", t) for t in texts])
 
 
 def _terms(doc) -> set[str]:
@@ -292,9 +317,7 @@ def _features(texts: Sequence[str], x: np.ndarray) -> np.ndarray:
     topic nouns as TF-IDF (nouns in at least two statements), weighted `DRAFT_LEXICAL_WEIGHT`."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from .. import text as T
-
-    docs = [_noun_lemmas(d) for d in T.parse_all([_PLACEHOLDER_RE.sub(" ", t)[:600] for t in texts])]
+    docs = _read_parses(_noun_lemmas, [_PLACEHOLDER_RE.sub(" ", t)[:600] for t in texts])
     parts = [x]
     if sum(1 for d in docs if d) >= 2:
         try:

@@ -161,6 +161,18 @@ def _tidy(span):
     return doc[i:j]
 
 
+def _cuts_a_word(span) -> bool:
+    """Does the span start or end inside a hyphenated word ("ordinating and supporting ..." out of "co-ordinating
+    and supporting ...")? spaCy splits such words at the hyphen, and a parse may cut between the pieces."""
+    doc = span.doc
+    starts_inside = span.start > 0 and not doc[span.start - 1].whitespace_ and doc[span.start - 1].text in HYPHENS
+    ends_inside = span.end < len(doc) and not span[-1].whitespace_ and doc[span.end].text in HYPHENS
+    return starts_inside or ends_inside
+
+
+HYPHENS = {"-", "‐", "‑"}
+
+
 def _readable(text: str, vocab: set[str]) -> bool:
     """No likely misspelling (a word neither English nor used twice in the notes), no stray punctuation."""
     if text.count("(") != text.count(")") or text.count('"') % 2 or re.search(r"[.;:!?]\s", text):
@@ -183,7 +195,7 @@ def label_candidates(texts: Sequence[str], vocab: set[str] = frozenset(), max_wo
                 continue
             for span in (_tidy(doc[tok.left_edge.i: tok.right_edge.i + 1]), _tidy(doc[tok.left_edge.i: tok.i + 1])):
                 alpha = [t for t in span if t.is_alpha]
-                if not 2 <= len(alpha) <= max_words or any(t.text in "();:" for t in span):
+                if not 2 <= len(alpha) <= max_words or any(t.text in "();:" for t in span) or _cuts_a_word(span):
                     continue
                 if all(t.pos_ in ("PROPN", "DET", "PUNCT", "NUM", "CCONJ") for t in span):
                     continue  # a name alone says nothing of what people said

@@ -242,3 +242,24 @@ def test_corpus_coder_ngram_cosines_match_scikit_learns_tfidf(book, monkeypatch)
     expected = (fitted.transform(texts) @ fitted.transform(coder.documents_).T).toarray()
     np.testing.assert_allclose(ours, expected, atol=1e-12)
     assert ours.shape == (len(texts), len(book.codes)) and ours.max() > 0.1
+
+
+def test_ngram_counts_from_forked_pieces_equal_those_of_one_process(monkeypatch):
+    """Issue 13: a block's n-grams counted in pieces by forked workers give the same vocabulary, in the same
+    column order, and the same counts to the bit as one process counting the block whole."""
+    from pipeline.coding import zero_shot
+
+    texts = sorted(set(STATEMENTS)) + ["", "!!!", "grants grants and more grants"]
+    blocks = [texts[:7], texts[7:]]
+    monkeypatch.setattr(zero_shot, "NGRAM_PARALLEL_FROM", 10 ** 9)
+    whole_vocab: dict[str, int] = {}
+    whole = zero_shot._count_blocks(blocks, whole_vocab)
+    monkeypatch.setattr(zero_shot, "NGRAM_PARALLEL_FROM", 1)
+    monkeypatch.setattr(zero_shot, "cores", lambda: 3)  # three pieces a block, from forked workers
+    pieced_vocab: dict[str, int] = {}
+    pieced = zero_shot._count_blocks(blocks, pieced_vocab)
+    assert list(pieced_vocab.items()) == list(whole_vocab.items()) and len(whole_vocab) > 100
+    for a, b in zip(pieced, whole):
+        assert a.shape == b.shape
+        for name in ("indptr", "indices", "data"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))

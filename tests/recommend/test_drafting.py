@@ -152,3 +152,17 @@ def test_merging_in_bounded_cells_still_finds_each_ask_once():
     vectors = np.repeat(centres, 30, axis=0) + 0.05 * rng.normal(size=(120, 48))
     groups = merge_groups(vectors, [f"s{i:03d}" for i in range(120)], threshold=0.8, cell_size=25)
     assert sorted(len(g) for g in groups) == [30, 30, 30, 30]
+
+
+def test_merging_cells_in_forked_workers_gives_the_groups_of_one_process(monkeypatch):
+    """Issue 13: the cells are clustered by forked workers; the groups are those one process finds."""
+    from pipeline.recommend import merge
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(6, 48))
+    vectors = np.repeat(centres, 25, axis=0) + 0.2 * rng.normal(size=(150, 48))
+    keys = [f"s{i:03d}" for i in range(150)]
+    forked = merge_groups(vectors, keys, threshold=0.8, cell_size=30)
+    monkeypatch.setattr(merge, "fork_map", lambda fn, items: [fn(item) for item in items])
+    assert merge_groups(vectors, keys, threshold=0.8, cell_size=30) == forked
+    assert len(forked) >= 6

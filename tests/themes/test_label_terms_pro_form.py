@@ -12,3 +12,13 @@ def test_ones_is_no_heading_term_or_phrase_but_the_nouns_beside_it_are():
     assert "shelter" in terms and "park" in terms
     keys = [key for key, _ in _phrases(doc)]
     assert all(key[-1] != "one" for key in keys) and any(key[-1] == "shelter" for key in keys)
+
+
+def test_no_label_candidate_starts_or_ends_inside_a_hyphenated_word():
+    """'co-ordinating and supporting ...' must not give the candidate 'ordinating and supporting ...'."""
+    from pipeline.themes.label import label_candidates
+
+    cands = label_candidates(["It was suggested as a way of co-ordinating and supporting community cohesion "
+                              "action.", "We want a drop-in youth centre open at weekends"])
+    assert cands and not any(c.lower().startswith(("ordinating", "in youth")) for c in cands)
+    assert not any(c.lower().endswith((" co", " drop")) for c in cands)

@@ -1,0 +1,51 @@
+"""Word lists and phrase patterns the proposal detector (`proposals`) reads: action verbs, verbs of feeling, words
+that open a problem or name an agent rather than a provision, possessors whose "has no X" is a circumstance.
+Moved out of `proposals` unchanged (issue 11, part 7) to keep that module under the size cap; `proposals` re-exports
+them."""
+from __future__ import annotations
+
+import re
+
+LACK_NOT_ASK = {"point", "problem", "problems", "cure", "one", "longer", "doubt", "idea", "change", "fault", "matter",
+                "wonder", "reason", "surprise", "way", "voice", "need", "good", "more", "other", "choice", "say",
+                "response", "reply", "answer", "time", "sign", "chance", "intention", "plans", "interest", "notice"}
+# possessors whose "has no X" is a circumstance, not a missing provision ("My mum has no smart phone")
+PERSON_WORDS = set("""i you he she we they who mum dad mother father son daughter child children kid kids people person
+family families neighbour neighbours wife husband partner friend friends resident residents tenant tenants parent parents
+carer carers someone somebody everyone many most some council councils partnership partnerships organisation
+organisations group groups government authority authorities board boards sector agency agencies charity charities""".split())
+# an opening that names a problem, a topic, a person or praise, not a provision: "Poor lighting on the footpath",
+# "Long queues at the desk", "The bins by the flats", "Thanks for organising this"
+NP_NOT_WISH_OPEN_RE = re.compile(
+    r"^(poor|bad|worse|worst|broken|too|long|longer|high|higher|rising|low|lower|no|not|lack|lacking|dirty|damaged|"
+    r"dangerous|unsafe|overgrown|noisy|expensive|slow|late|limited|little|few|missing|constant|cold|damp|dark|blocked|"
+    r"closed|empty|difficult|hard|unreliable|overflowing|confusing|rude|lots|loads|huge|massive|heavy|excessive|reduced|"
+    r"inadequate|insufficient|unfair|unclear|overcrowded|crowded|busy|full|old|outdated|tired|leaking|faulty|"
+    r"thanks?|great|good|lovely|nice|love|brilliant|excellent|happy|pleased|well|easy|"
+    r"the|this|that|these|those|my|our|their|his|her|its|it|some|all|most|many|every|each|any|such|same|other|only|"
+    r"just|very|so|what|how|why|when|where|who|if|i|we|you|they|he|she|there|here|one|two|three|several)\b", re.I)
+# a problem or an agent named in the phrase ("Dog mess in the park", "Cars on the pavement", "Motorbikes on the field")
+NP_PROBLEM_RE = re.compile(
+    r"\b(litter|rubbish|mess|fly[- ]?tipping|noise|traffic|speeding|potholes?|queues?|delays?|waits?|crime|damp|mould|"
+    r"graffiti|vandalism|floods?|problems?|issues?|concerns?|complaints?|anti-?social|asb|drugs?|costs?|prices?|fees?|"
+    r"charges?|shortages?|closures?|cuts?|fears?|risks?|danger|dangers|isolation|loneliness|stress|barriers?|"
+    r"confusion|abuse|racism|discrimination|inequalit\w*|congestion|pollution|smells?|leaks?|disrepair|rats|mice|pests|"
+    r"dogs?|cars|vans|lorries|vehicles|motorbikes|bikes|scooters|cyclists|drivers|increases?|rises?|loss|losses|gaps?|"
+    r"struggles?|competition|mortality|underachievement|people|residents|tenants|staff|kids|children|youngsters|teenagers|"
+    r"teens|gangs?|communities|families|women|men|girls|boys|behaviour|dealers|jams|levels|rates|numbers)\b", re.I)
+# verbs of feeling, thanks or knowing: a base form at a bullet's start that is not an action asked for ("Love the new
+# library, it is great", "Thank you to the staff for ...", "Welcome to ...")
+NOT_ACTION_VERBS = set("""love like hate enjoy thank thanks welcome miss know think feel remember hope mean seem wish see hear
+want agree appreciate believe guess reckon worry wonder understand sound""".split())
+# base-form verbs that open an action; the small model tags some of them as nouns at a fragment's start
+IMPERATIVE_VERBS = set("""
+acknowledge address adopt advertise allow amplify appoint ask avoid bring build campaign capitalise celebrate challenge
+change check collect commission consider consult continue co-produce create cut deliver design develop do don't
+educate embed empower enable encourage end engage ensure enforce establish expand explore extend find fix focus
+follow forget fund get give go have help hire hold improve include increase inform install introduce invest involve
+keep learn let limit listen look lower maintain make map market mentor monitor move name offer open pay plan
+prioritise prioritize promote protect provide publicise publish push put raise reach recognise recognize recruit
+reduce refresh reinstate remove reopen re-open repair replace resource respect restore retain review run scrap set
+share shift show simplify speak standardise start stop strengthen support tackle take talk target teach tell train
+treat turn undertake update use value visit widen work write
+""".split())
