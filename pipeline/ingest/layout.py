@@ -98,10 +98,13 @@ def line_cuts(pieces: list[str]) -> tuple[list[int], list[bool]] | None:
     - a lead line over short capitalised lines, none of which wraps on and most without a full stop: the lead
       is a heading, each line an item (a flipchart list typed without bullets);
     - a question, or a short heading-like line, over a paragraph that starts a sentence: the heading stands
-      alone (typed straight above its text, with no blank line)."""
+      alone (typed straight above its text, with no blank line);
+    - whole quotations one a line, under short lines that head them (`quote_cuts`)."""
     pieces = [p.strip() for p in pieces]
     if len(pieces) < 2 or any(p.startswith("|") for p in pieces):
         return None  # a Markdown table is not a list of items
+    if (quoted := quote_cuts(pieces)) is not None:
+        return quoted
     body = pieces[1:]
     tallied = [bool(TALLY_RE.search(p)) for p in pieces]
     lead = heading_like(pieces[0]) and not tallied[0]
@@ -126,6 +129,40 @@ def line_cuts(pieces: list[str]) -> tuple[list[int], list[bool]] | None:
     if starts_sentence(second) and not rest.endswith("?") and T.word_count(rest) >= 8 and (question or heading):
         return [1], [False, False]
     return None
+
+
+# a line that is a whole quotation, maybe with its speaker after it: "“Swings for older kids.” (Gran, Ash Walk)"
+QUOTE_OPEN, QUOTE_CLOSE = "\"“‘", "\"”’"
+QUOTE_END_RE = re.compile(r"[\"”’](?:\s*(?:[-–—]\s*[^\"“”]{1,40}|\([^()]{1,40}\)))?$")
+
+
+def quote_cuts(pieces: list[str]) -> tuple[list[int], list[bool]] | None:
+    """A block of quotations typed one a line (a newsletter or a report quoting residents), maybe under short lines
+    that head them ("Stop 2: the play area"): (cuts, items) with every quotation an item (kept whole, even wrapped
+    over lines) and every other line standing alone, to be read as a heading; None unless there are at least two
+    quotations, no fewer than other lines, and only heading-like lines (a lead line, or each right above a
+    quotation) between them: a paragraph that merely contains a quotation is left whole."""
+    spans: list[tuple[int, bool]] = []  # (first line, is a quotation)
+    k = 0
+    while k < len(pieces):
+        if pieces[k][:1] in QUOTE_OPEN:
+            end = k
+            while not QUOTE_END_RE.search(pieces[end]):
+                end += 1
+                if end == len(pieces) or pieces[end][:1] in QUOTE_OPEN:
+                    return None  # a quotation that never closes: not one a line
+            spans.append((k, True))
+            k = end + 1
+        elif heading_like(pieces[k]) and not WRAPS_ON_RE.search(pieces[k]) \
+                and (k == 0 or k + 1 < len(pieces) and pieces[k + 1][:1] in QUOTE_OPEN):
+            spans.append((k, False))
+            k += 1
+        else:
+            return None
+    quotes = sum(q for _, q in spans)
+    if quotes < 2 or quotes < len(spans) - quotes:
+        return None
+    return [start for start, _ in spans[1:]], [q for _, q in spans]
 
 
 # a one-word bullet or post-it that names a thing: letters (3 or more), maybe "!" or a tally; not "etc" or "tbc"
@@ -158,8 +195,9 @@ def sentences(text: str) -> list[tuple[int, str]]:
 def outdented(current, line: str, stripped: str) -> bool:
     """A line typed left of the open indented bullet's marker (`current`: the notes parser's Block), starting a
     sentence after a line that does not wrap on, is not that bullet's wrap: "  - more cycle parking" then
-    "Group C (Hannah): the high street"."""
-    if current.kind != "bullet" or current.indent == 0:
+    "Group C (Hannah): the high street". Nor is a question typed at the marker's own margin: the next list's
+    prompt ("- Loved the cakes" then "What should we change?")."""
+    if current.kind != "bullet" or not starts_sentence(stripped) or WRAPS_ON_RE.search(current.lines[-1][1]):
         return False
     indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
-    return indent < current.indent and starts_sentence(stripped) and not WRAPS_ON_RE.search(current.lines[-1][1])
+    return indent < current.indent or indent == current.indent and asks(stripped) and T.word_count(stripped) <= 25

@@ -150,6 +150,11 @@ HEADING_WORDS_RE = re.compile(r"^(workshop|session|breakout|part|day|table|group
 # minutes' items whose points are members' views: left to the parser as section headings
 SECTION_OF_VIEWS_RE = re.compile(r"^\W*(matters arising|any other business|aob|a\.o\.b\.?)\W*$", re.I)
 # a whole line in brackets: an editor's note when typed straight under a heading or question
+# a line that ends a sentence, maybe inside a closing quotation mark ('"More bins."')
+SENTENCE_END_RE = re.compile(r"[.?][\"”’]*\s*$")
+# a legend of codes, not a view: 'Key to "From": R = resident, B = business', "Legend: P = parent; C = child"
+LEGEND_RE = re.compile(r"^\W*(key( to [^:]{1,40})?|legend|abbreviations( used)?|codes( used)?)\s*[:–—-]\s*\S", re.I)
+CODE_PAIR_RE = re.compile(r"(?:^|[\s,;:(])[\w/.&'-]{1,6}\s*=\s*\w")
 EDITOR_NOTE_RE = re.compile(r"^\s*(\([^()]{3,200}\)|\[[^\[\]]{3,200}\])\s*$")
 # the organisers' reply or report-back, labelled: "Steering Group response:", "Council's response -", "We did:", "What
 # we've done:", "Still to do:", "Change to plan:", "Officer comment:"; a reply is never a participant's view
@@ -202,8 +207,28 @@ def _heads(text: str, raw: str) -> bool:
 
 def _is_content(text: str, raw: str) -> bool:
     """A line that starts the body of the notes: a bullet, a long line, a sentence or a section heading."""
-    return bool(BULLET.match(raw)) or len(words(text)) >= CONTENT_LINE_WORDS or text.rstrip().endswith(("?", ".")) or \
+    return bool(BULLET.match(raw)) or len(words(text)) >= CONTENT_LINE_WORDS or bool(SENTENCE_END_RE.search(text)) or \
         bool(HEADING_WORDS_RE.match(text)) or text.lstrip().startswith("#")
+
+
+def _long_title(lines: list[str], stripped: list[str], nonblank: list[int]) -> set[int]:
+    """A title typed over long lines ("<Plan>: pre-submission consultation" / "Appendix C: schedule of comments
+    received ...") closed by its date, version or note-taker line, with no blank line between: the lines above that
+    line, each a title's shape (a colon or dash, or mostly capitalised; no full stop), are the title block however
+    long."""
+    group = [i for k, i in enumerate(nonblank) if i == nonblank[0] + k][:TITLE_BLOCK_MAX_LINES]
+    for m, i in enumerate(group[1:], start=1):
+        if _is_metadata(stripped[i]) or FURNITURE_RE.search(stripped[i]):
+            above = group[:m]
+            return set(above) if all(_title_shaped(stripped[j], lines[j]) for j in above) else set()
+    return set()
+
+
+def _title_shaped(text: str, raw: str) -> bool:
+    w = words(text)
+    capitalised = [x for x in w if x.lower() not in _LIST_STOP and x[0].isupper()]
+    return not BULLET.match(raw) and 0 < len(w) <= 25 and text[-1:] not in ".!?;," and not TALLY_RE.search(text) and \
+        (bool(re.search(r":\s|\s[-–—]\s", text)) or len(capitalised) * 2 >= len([x for x in w if x.lower() not in _LIST_STOP]))
 
 
 def _wrapped_paragraph(stripped: list[str], i: int) -> bool:
@@ -223,6 +248,7 @@ def _title_block(lines: list[str], stripped: list[str]) -> dict[int, str]:
     """The leading lines before the first content line, each typed (title, date_venue, note_taker...); short
     lines past the first TITLE_BLOCK_MAX_LINES that still come before any content are cover-page furniture."""
     nonblank = [i for i, s in enumerate(stripped) if s]
+    titled = _long_title(lines, stripped, nonblank) if nonblank else set()
     zone: list[int] = []
     for k, i in enumerate(nonblank):
         s = stripped[i]
@@ -234,7 +260,7 @@ def _title_block(lines: list[str], stripped: list[str]) -> dict[int, str]:
         subtitle = bool(HEADING_WORDS_RE.match(s)) and k < TITLE_BLOCK_MAX_LINES and nxt == i + 1 and \
             _is_metadata(stripped[nxt]) and not BULLET.match(lines[nxt])  # "Day 4 - Deliberation" over its date
         if BULLET.match(lines[i]) or ((_is_content(s, lines[i]) or _wrapped_paragraph(stripped, i))
-                                      and not (_is_metadata(s) or subtitle or (k == 0 and s.startswith("# ")))):
+                                      and not (_is_metadata(s) or subtitle or i in titled or (k == 0 and s.startswith("# ")))):
             break  # a bullet always starts the notes, even one that mentions a time
         if k and entry_head(s) and not BULLET.match(lines[i]):
             break  # an export's first entry header ("#301 reader_ray | 02/05/2025 18:22") starts the posts
@@ -335,6 +361,8 @@ def _phrase_kind(s: str, raw: str, counts: dict[str, int]) -> str | None:
         return "note_taker"
     if n <= 35 and (CONTACT_RE.search(s) or (CONTACT_DETAIL_RE.search(s) and (not bullet or n <= 8))):
         return "contact"
+    if n <= 40 and len(CODE_PAIR_RE.findall(s)) >= (2 if LEGEND_RE.match(s) else 4):
+        return "page_furniture"  # a legend: "Key to codes: P = parent, C = child, ..."
     if FURNITURE_RE.search(s) or (counts.get(s, 0) >= 2 and not bullet and n >= 2):
         return "page_furniture"  # a running header or footer repeats
     if VENUE_RE.search(s) and DATE_RE.search(s) and n <= 25:
@@ -389,7 +417,8 @@ def mark_non_views(lines: list[str]) -> dict[int, str]:
         elif AGENDA_HEAD_RE.match(s):
             kind, mode = "agenda", "agenda"
         elif NEXT_RE.match(s):
-            kind, mode = "next_steps", ("next_steps" if len(words(s)) <= 4 else None)
+            # a head ("Next steps:") opens a list; a closed short line ("Action: None.") does not
+            kind, mode = "next_steps", ("next_steps" if len(words(s)) <= 4 and not s.endswith(".") else None)
         elif meta:
             kind, mode = _meta_kind(meta.group("key").lower(), s[meta.end():])
         elif PROCEDURAL_HEAD_RE.match(ITEM_PREFIX_RE.sub("", s)):

@@ -29,9 +29,9 @@ from .layout import (ANSWER_KEY_RE, ONE_WORD_ASK_RE, PARTICIPANT_TURN_RE, QUESTI
                      ruled_heading, sentences)
 from .feedback import event_marks, note_event_feedback
 from .nonview import entry_head, non_view_lines
+from .records_layout import read_records
 
-# ingest.json has always called attendee and organisation lists "roster"
-NON_VIEW_REASON = {"attendees": "roster"}
+NON_VIEW_REASON = {"attendees": "roster"}  # ingest.json has always called attendee and organisation lists "roster"
 
 # a list marker: -, •, *..., "1." or "1)", "(a)", or Word-style decimal numbering ("1.1 The Chair ...")
 BULLET_RE = re.compile(r"^(?P<indent>\s*)(?:[-•*▪◦·‣–]|\d{1,2}[.)](?=\s)|\d{1,2}(?:\.\d{1,2})+\.?(?=\s+[\"“‘'(A-Z])|"
@@ -44,7 +44,7 @@ ITEM_HEADING_RE = re.compile(r"^\s*(item|section|topic|sheet)\s+\d{1,2}\.?(\s*[:
 LEADING_STAR_RE = re.compile(r"^(\s*)\*(\s+)(?=\S)")
 MD_HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<body>.+?)\s*#*\s*$")
 WORKSHOP_RE = re.compile(r"^(workshop|session|breakout|part|day|table|group|theme|round|panel|board|wall|station|"
-                         r"flipchart)\s+[\w.]{1,4}\s*[:–—-]\s*\S",
+                         r"flipchart|stop|visit|site)\s+[\w.]{1,4}\s*[:–—-]\s*\S",  # "Stop 2: ..." on a walkabout
                          re.I)
 PROMPT_RE = re.compile(r"^(prompts?|prompted by|facilitator prompts?)\s*[:–-]\s*(?P<body>.*)$", re.I)
 CONTENTS_RE = re.compile(r"(\.{4,}\s*\d*\s*$)|(\t\s*\d{1,3}\s*$)")
@@ -104,6 +104,7 @@ class Block:
     role: str = ""  # what the parser made of it (heading, question, prompt, statement, dropped:<why>)
     item: bool = False  # one line of a typed-up list without markers (a board's items): read as a bullet
     entry: bool = False  # typed straight under an entry's header line (user, time, likes): that person's words
+    attrs: dict = field(default_factory=dict)  # a record's short fields ("Ref", "From"): its statements' attributes
 
     @property
     def first(self) -> int:
@@ -303,7 +304,7 @@ class BlockParser:
         self._after_run: Block | None = None  # the block after it
 
     def parse(self, blocks: list[Block]) -> list[Segment]:
-        blocks = self.drop_non_views(blocks)
+        blocks = read_records(blocks, self.report, self.drop_non_views)  # labelled-field records, then non-views
         for i, block in enumerate(blocks):
             prev = blocks[i - 1] if i else None
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
@@ -406,7 +407,7 @@ class BlockParser:
             section=[h for _, h in self.section], question=self.question, kind=kind,
             parent=parent.id if parent else None,
             context=context if context is not None else parent.text if parent else self.prompt,
-            attributes={**(attributes or {}), **event_marks(self.question, self.prompt, self.section and self.section[-1][1])},
+            attributes={**block.attrs, **(attributes or {}), **event_marks(self.question, self.prompt, self.section and self.section[-1][1])},
         )
         self.segments.append(seg)
         return seg
@@ -487,7 +488,7 @@ class BlockParser:
             self.drop(block, "page_furniture")
             return
         if prev_block is not None and prev_block.text[-1:] in "-–—\"”’'" and T.word_count(body) <= 10 \
-                and body[-1:] not in ".?!" and not (next_is_bullet and _label_heading(block)):
+                and body[-1:] not in ".?!" and not (next_is_bullet and (_label_heading(block) or WORKSHOP_RE.match(body))):
             self.drop(block, "attribution")  # the name under a quoted contribution
             return
         next_is_prose = next_block is not None and next_block.kind == "text" and T.word_count(next_block.text) >= 20

@@ -1,7 +1,7 @@
 """Word lists and phrase patterns the proposal detector (`proposals`) reads: action verbs, verbs of feeling, words
-that open a problem or name an agent rather than a provision, possessors whose "has no X" is a circumstance.
-Moved out of `proposals` unchanged (issue 11, part 7) to keep that module under the size cap; `proposals` re-exports
-them."""
+that open a problem or name an agent rather than a provision, possessors whose "has no X" is a circumstance, the
+patterns of a lack, and of a thing said to help (also read by `rules` to word it). Moved out of `proposals`
+(issue 11, part 7) to keep that module under the size cap; `proposals` re-exports them."""
 from __future__ import annotations
 
 import re
@@ -49,3 +49,34 @@ reduce refresh reinstate remove reopen re-open repair replace resource respect r
 share shift show simplify speak standardise start stop strengthen support tackle take talk target teach tell train
 treat turn undertake update use value visit widen work write
 """.split())
+# a missing provision named at a clause's start: "No testing kits in other languages", "Not enough dropped kerbs"
+LACK_OPEN_RE = re.compile(
+    r"^(there (is|are|was|were|'s) )?(still |really |simply |a real |real )?(no|not enough|a lack of|lack of|lacks?|insufficient|"
+    r"too few|too little|not sufficient|inadequate|never enough|shortage of|a shortage of)\b"
+    r"|\b(is|are|has been|have been) (lacking|not available|unavailable|missing)\b|\bnot available\b|\black of\b", re.I)
+# a lack named inside a sentence: "Several people said there is no changing places toilet", "The underpass by the
+# station, no lighting and ...", "Ten per cent is not enough", "The new estate has no play area"
+LACK_INNER_RE = re.compile(
+    r"(?:\bthere(?:'s|’s| is| are| was| were)(?: still| really| simply| currently| just| also)?|[,;:(]|\s[–—-]|\band)\s+"
+    r"(?P<w>no|not enough|a lack of|too few|too little|insufficient|(?:a )?shortage of)\s+(?P<next>[\w'’-]+)|"
+    r"\bthere(?:'s|’s| is| are| was| were) (?:very |so )?little\s+(?P<next4>[\w'’-]+)|"
+    r"\bnot enough\b(?:\s+(?P<next2>[\w'’-]+))?|\b(?:is|are|was|were|and|often|still|currently) missing\b|\b(?P<have>has|have|had)(?: got)? no\s+(?P<next3>[\w'’-]+)", re.I)
+LACK_EXCLUDE_RE = re.compile(r"^(there (is|are|was|were) )?no (point|problems?|cure|one|longer|doubt|idea|change|-fault|"
+                             r"fault|matter|wonder|reason|surprise|way|voice)\b|\black of understanding\b|"
+                             r"\black(ing)? (diversity|trust|confidence|recognition|awareness)\b", re.I)
+# "X would help / make a real difference / be great / make people feel safer": something said to do good (drafting:
+# `rules._benefit`)
+BENEFIT_RE = re.compile(
+    r"^(?:(?:i|we|they|people|residents|many|some|most)\s+(?:think|thought|feel|felt|reckon|said|say|believe)\s+(?:that\s+)?)?"
+    r"(?P<what>[^,;:]+?)\s+(?:would|could|will|might)\s+(?:really\s+|definitely\s+|also\s+|certainly\s+|probably\s+|surely\s+)?"
+    r"(?P<does>(?P<empty>help(?:\s+(?:a\s+lot|loads|massively|so\s+much|hugely|enormously|a\s+great\s+deal|a\s+bit))?|"
+    r"make\s+(?:a|the|all\s+the)\s+(?:\w+\s+){0,2}difference|be\s+(?:really\s+|so\s+|very\s+)?(?:great|good|nice|brilliant|"
+    r"helpful|useful|ideal|welcome|fantastic|amazing|lovely|excellent|a\s+(?:\w+\s+)?(?:help|improvement|bonus|plus)))\s*$|"
+    r"(?:help|encourage|allow|enable|let|improve|save)\s+\S.*|"  # a good result only: "would make traffic worse" is none
+    r"make\s+(?:\w+\s+){0,3}?(?:feel\s+)?(?:safer|easier|better|happier|healthier|cheaper|quicker|nicer|possible|accessible|"
+    r"welcome|more\s+welcoming)\b.*)$", re.I)
+# the thing said to help is not there yet: "A youth worker", "More buses", "Better lighting", "Free parking", "Being able
+# to book online", "Opening the library on Sundays" (not "The hall", "It", "Staff", "Nothing"; nor "Having everything in
+# one place would save trips", a plan's own feature praised under "What do you think of the plan?")
+WISHED_RE = re.compile(r"^(?:a|an|more|better|extra|free|cheaper|longer|later|earlier|proper|regular|another|new|"
+                       r"(?!(?:nothing|something|anything|everything|thing|having)\b)\w+ing)\b", re.I)

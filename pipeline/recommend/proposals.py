@@ -20,7 +20,9 @@ dash-joined note, for explicit wording only):
   drop in...", "Pharmacy to stay open until 8pm", "...please"), an action as a gerund in a list
   ("Celebrating diversity & promoting understanding"), or a thing or service named with where or what for
   ("Secure bike racks by the entrance", "Online booking calendar so you can see ...": `_np_wish`, not under a
-  prompt for descriptions or problems, not when the phrase names a problem: "Poor lighting on the footpath");
+  prompt for descriptions or problems, not when the phrase names a problem: "Poor lighting on the footpath"), or a
+  thing not yet there said to help ("More buses would make a real difference", "Being able to book online would be
+  great"; not "The new hall would be lovely");
 - "lack": a clause that names what is missing, at its start ("No testing kits in different languages",
   "Not enough dropped kerbs") or inside it ("Several people said there is no changing places toilet",
   "The underpass by the station, no lighting and ...", "signage is missing", "The new estate has no play
@@ -46,8 +48,8 @@ from typing import Callable, Sequence
 from .. import text as T
 from ..records import Segment
 from . import parse as P
-from .lexicon import (IMPERATIVE_VERBS, LACK_NOT_ASK, NOT_ACTION_VERBS, NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE,  # noqa: F401
-                      PERSON_WORDS)
+from .lexicon import (BENEFIT_RE, IMPERATIVE_VERBS, LACK_EXCLUDE_RE, LACK_INNER_RE, LACK_NOT_ASK,  # noqa: F401
+                      LACK_OPEN_RE, NOT_ACTION_VERBS, NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE, PERSON_WORDS, WISHED_RE)
 
 # --------------------------------------------------------------------------- the proposal detector
 SOLUTION_PROMPT_RE = re.compile(
@@ -119,20 +121,6 @@ WHEN_FIX_RE = re.compile(r"^(when|how soon)\b.{0,80}\b(fix|fixed|replace|replace
 OBLIGATION_EXCLUDE_RE = re.compile(r"\bneeds of\b|\bpeople needing\b|\bno need\b|\bshould have been\b|\bwould have thought\b|"
                               r"\bif you need\b|\bwhat needs to\b|\b(don'?t|doesn'?t|do not|does not|didn'?t) need\b", re.I)
 SUBJUNCTIVE_RE = re.compile(r"\b(suggest(ed|s)?|propos(ed|es)|recommend(ed|s)?|urged?|asked|agreed)\s+that\b\s*(?P<rest>.*)$", re.I)
-LACK_OPEN_RE = re.compile(
-    r"^(there (is|are|was|were|'s) )?(still |really |simply |a real |real )?(no|not enough|a lack of|lack of|lacks?|insufficient|"
-    r"too few|too little|not sufficient|inadequate|never enough|shortage of|a shortage of)\b"
-    r"|\b(is|are|has been|have been) (lacking|not available|unavailable|missing)\b|\bnot available\b|\black of\b", re.I)
-# a lack named inside a sentence: "Several people said there is no changing places toilet", "The underpass by the
-# station, no lighting and ...", "Ten per cent is not enough", "The new estate has no play area"
-LACK_INNER_RE = re.compile(
-    r"(?:\bthere(?:'s|’s| is| are| was| were)(?: still| really| simply| currently| just| also)?|[,;:(]|\s[–—-]|\band)\s+"
-    r"(?P<w>no|not enough|a lack of|too few|too little|insufficient|(?:a )?shortage of)\s+(?P<next>[\w'’-]+)|"
-    r"\bthere(?:'s|’s| is| are| was| were) (?:very |so )?little\s+(?P<next4>[\w'’-]+)|"
-    r"\bnot enough\b(?:\s+(?P<next2>[\w'’-]+))?|\b(?:is|are|was|were|and|often|still|currently) missing\b|\b(?P<have>has|have|had)(?: got)? no\s+(?P<next3>[\w'’-]+)", re.I)
-LACK_EXCLUDE_RE = re.compile(r"^(there (is|are|was|were) )?no (point|problems?|cure|one|longer|doubt|idea|change|-fault|"
-                             r"fault|matter|wonder|reason|surprise|way|voice)\b|\black of understanding\b|"
-                             r"\black(ing)? (diversity|trust|confidence|recognition|awareness)\b", re.I)
 WISH_START_RE = re.compile(
     r"^(more|better|improved|greater|fewer|less|free|cheaper|extra|new|longer|shorter|proper|enough|regular|genuine|"
     r"dedicated|affordable|safer|clearer|simpler|faster|quicker|easier|independent|someone|somebody|somewhere|something|"
@@ -480,6 +468,7 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
         ("lack", False, lambda: bool(LACK_OPEN_RE.search(c)) and not re.match(r"no\s*[,.!?]", c, re.I)
          and not LACK_EXCLUDE_RE.search(c)),
         ("lack", True, lambda: _inner_lack(c, doc()) and not LACK_EXCLUDE_RE.search(c)),
+        ("wish", False, lambda: whole and _benefit_wish(c)),  # "More buses would make a real difference"
         ("wish", True, lambda: whole and (_wish(c, doc()) or _gerund_action(doc()) or
                                           _named_wish(c) is not None and _named_thing_wish(c, doc()))),
         # "Why cant the council use the empty bank building" (no '?')
@@ -487,6 +476,13 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
         # an action after a comma, tried last: "The online map is great, keep updating it"
         ("imperative", True, lambda: whole and "," in c and _comma_imperative(c)),
     ]
+
+
+def _benefit_wish(c: str) -> bool:
+    """Something not yet there (an indefinite, comparative or gerund phrase: `WISHED_RE`) said to help, make a
+    difference or be great (`BENEFIT_RE`): 'Being able to book online would be great'; not 'The hall would be lovely'."""
+    m = BENEFIT_RE.match(c)
+    return bool(m and WISHED_RE.match(m.group("what")) and not re.search(r"\b(if|when|whether)\b", m.group("what"), re.I))
 
 
 def _clause_form(clause: str, whole: bool) -> str | None:

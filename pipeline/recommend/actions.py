@@ -1,0 +1,122 @@
+"""The action shapers every rewriting rule ends in: a clause that is already an action (`imperative`, with a gerund
+read as its verb: "Improving the buses" -> "Improve the buses"), a thing asked for (`np_wish`: "More one bed homes"
+-> "Provide more one bed homes"), a noun with a participle (`participle_np`). Each returns (draft, rule name) or
+None; the rules in `rules.py` decide which one a clause goes to.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import text as T
+from . import parse as P
+from .phrases import (ABSTRACT_SUFFIX, FEELING_VERBS, ING_NOUNS, LEADING_ADVERBS, MASS_NOUNS, PROBLEM_HEADS,
+                      conjugate3, first_word_in_noun_phrase, has_main_finite_verb, lower_first, norm, np_head)
+from .style import opens_with_verb
+
+
+def imperative(clause: str) -> tuple[str, str] | None:
+    ws = clause.split(" ")
+    while len(ws) > 1 and ws[0].lower().strip(",") in LEADING_ADVERBS:
+        ws = ws[1:]
+    clause = " ".join(ws)
+    doc = P.parse(clause, ner=False)
+    if ws[0].lower() in FEELING_VERBS:
+        return None  # "Love the idea of ...", "Want it swept ...": the speaker's "I"/"they" left out, not an order
+    if opens_with_verb(clause) and not first_word_in_noun_phrase(doc):
+        return clause, "imperative"
+    tok = doc[0] if len(doc) else None
+    if tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i:
+        return None  # "cooking classes for dads": the -ing word names a kind of thing, it is no action
+    if tok is not None and tok.lower_.endswith("ing") and (tok.tag_ == "VBG" or (
+            tok.lower_ not in ING_NOUNS and T.is_verb_lemma(gerund_base(tok.lower_)) and not has_main_finite_verb(doc))):
+        base = gerund_base(tok.lower_)
+        if tok.lower_ not in ING_NOUNS and T.is_verb_lemma(base) and (tok.dep_ in ("ROOT", "csubj") or tok.tag_ != "VBG") and not any(
+                t.dep_ == "ROOT" and t.i != tok.i and t.pos_ in ("VERB", "AUX") for t in doc):
+            rest = doc[1:].text
+            rest = re.sub(r"\b(and|or|&)\s+(\w+ing)\b",
+                          lambda m: f"{m.group(1)} {gerund_base(m.group(2))}", rest)
+            return f"{base} {rest}".strip(), "gerund"
+    return None
+
+
+def gerund_base(word: str) -> str:
+    doc = P.parse(f"They are {word.lower()}", ner=False)
+    lemma = doc[-1].lemma_ if len(doc) else word
+    return lemma if T.is_verb_lemma(lemma) else word
+
+
+def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
+    """A noun phrase asked for ("More one bed homes ...") as an action."""
+    np = re.sub(r"^(e\.g\.?|eg|i\.e\.?|ie|such as|including)[,:]?\s+", "", norm(np).rstrip(" .!?"), flags=re.I)
+    if not np or re.match(r"^(not|no|nothing|none)\b", np, re.I):
+        return None
+    if re.match(r"^(someone|somebody|somewhere|something)\b", np, re.I):
+        return f"provide {lower_first(np)}", "wish"  # "Somewhere for teenagers to go on Friday nights"
+    doc = P.parse(np)
+    first = doc[0].lower_
+    head = np_head(doc)
+    verb_adjective = doc[0].tag_ in ("VBG", "VBN") and len(doc) > 1 and doc[1].pos_ in ("NOUN", "PROPN")
+    if head is None or (doc[0].pos_ in ("ADV", "PART", "VERB", "ADP", "SCONJ", "AUX") and doc[0].dep_ != "amod"
+                        and not verb_adjective) and first not in (
+            "more", "better", "less", "longer") or (doc[0].pos_ == "ADJ" and len(doc) > 1 and doc[1].pos_ == "ADP"):
+        return None  # "always a delayed response", "dependent on ...": not a thing to provide
+    probe = P.parse("It " + lower_first(np), ner=False)
+    if len(probe) > 1 and probe[1].tag_ in ("VBZ", "VBD") and probe[1].dep_ == "ROOT" and \
+            not T.is_noun_lemma(probe[1].lemma_):
+        return None  # "Applies to other groups too": a sentence missing its subject
+    if first == "more" and len(doc) > 1 and doc[1].pos_ not in ("NOUN", "PROPN", "ADJ", "NUM", "VERB") or \
+            first == "more" and len(doc) > 1 and doc[1].tag_ in ("VB", "VBP", "VBZ"):
+        return None  # "more die during pregnancy": a finding, not a wish
+    # a finite verb outside a relative clause means this is a sentence, not a wished-for thing (the parser
+    # misreads "A named PCSO for Kingsmead who we actually see": judge the part before "who/which/that")
+    rel = re.search(r"\s(who|which|that|where)\s", np)
+    if has_main_finite_verb(doc) and not (rel and first in ("a", "an", "more", "better") and
+                                          not has_main_finite_verb(P.parse(np[: rel.start()], ner=False))):
+        return None
+    if all(t.pos_ in ("PROPN", "DET", "PUNCT", "CCONJ") for t in doc):
+        return None  # a name alone ("Granby Toxteth Partnership") asks for nothing
+    comparative = doc[0].tag_ in ("JJR", "RBR") or first in ("more", "better", "less", "fewer", "lower", "cheaper")
+    if (head.lemma_.lower() in PROBLEM_HEADS or head.lower_ in PROBLEM_HEADS) and not comparative:
+        # "cheaper bus fares", "lower rents": the comparative is the ask, not a problem to tackle
+        bare = re.sub(r"^(a|an|the)\s+", "", np, flags=re.I)
+        return f"tackle {lower_first(bare, doc)}", "wish_problem"
+    abstract = head is not None and ABSTRACT_SUFFIX.search(head.lower_) is not None
+    if first in ("more", "greater", "increased", "higher", "extra", "additional"):
+        rest = doc[1:].text
+        if first == "more" and not abstract:
+            return f"provide more {rest}", "wish"
+        return f"increase {rest}", "wish"
+    if first in ("better", "improved", "stronger"):
+        return f"improve {doc[1:].text}", "wish"
+    if first in ("less", "fewer", "reduced", "lower"):
+        return f"reduce {doc[1:].text}", "wish"
+    if lead:
+        return f"{lead} {lower_first(np, doc)}", "wish"
+    if len([t for t in doc if t.is_alpha]) < 2 or all((t.pos_ == "PROPN" and t.i > 0) or t.ent_type_ in ("NORP", "GPE")
+                                                     for t in doc if t.is_alpha and t.i != head.i):
+        return None  # "BAME women", "Muslim community": a group named, not an ask
+    # no article before a comparative ("cheaper fruit and veg") or a coordinated head ("fruit and veg")
+    if head is not None and head.tag_ == "NN" and first not in ("a", "an", "the", "some", "any") and \
+            not abstract and doc[0].pos_ not in ("DET", "PRON", "NUM") and head.lemma_ not in MASS_NOUNS and \
+            doc[0].tag_ not in ("JJR", "JJS", "RBR") and not any(c.dep_ == "conj" for c in head.children):
+        article = "an" if re.match(r"[aeiou]", np, re.I) else "a"
+        return f"provide {article} {lower_first(np, doc)}", "wish"
+    return f"provide {lower_first(np, doc)}", "wish"
+
+
+def participle_np(doc) -> tuple[str, str] | None:
+    """'Workforce reflecting diversity within communities' -> 'Ensure the workforce reflects ...'."""
+    root = [t for t in doc if t.dep_ == "ROOT"]
+    if not root or root[0].pos_ not in ("NOUN", "PROPN"):
+        return None
+    head = root[0]
+    acl = [c for c in head.children if c.dep_ == "acl" and c.tag_ == "VBG" and c.i > head.i]
+    if not acl:
+        return None
+    verb = acl[0]
+    subject = doc[: verb.i].text
+    lemma = verb.lemma_.lower()
+    finite = conjugate3(lemma) if head.tag_ in ("NN", "NNP") else lemma
+    det = "the " if head.tag_ == "NN" and doc[0].pos_ not in ("DET", "PRON") and doc[0].i == head.left_edge.i and \
+        not any(c.dep_ in ("det", "poss") for c in head.children) else ""
+    return f"ensure {det}{lower_first(subject, doc)} {finite} {doc[verb.i + 1:].text}", "participle"
