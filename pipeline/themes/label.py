@@ -165,9 +165,10 @@ def _cuts_a_word(span) -> bool:
     """Does the span start or end inside a hyphenated word ("ordinating and supporting ..." out of "co-ordinating
     and supporting ...")? spaCy splits such words at the hyphen, and a parse may cut between the pieces."""
     doc = span.doc
-    starts_inside = span.start > 0 and not doc[span.start - 1].whitespace_ and doc[span.start - 1].text in HYPHENS
-    ends_inside = span.end < len(doc) and not span[-1].whitespace_ and doc[span.end].text in HYPHENS
-    return starts_inside or ends_inside
+    starts_inside = span.start > 0 and not doc[span.start - 1].whitespace_ and \
+        HYPHENS & {doc[span.start - 1].text, span[0].text}
+    ends_inside = span.end < len(doc) and not span[-1].whitespace_ and HYPHENS & {doc[span.end].text, span[-1].text}
+    return bool(starts_inside or ends_inside)
 
 
 HYPHENS = {"-", "‐", "‑"}
@@ -190,6 +191,13 @@ def label_candidates(texts: Sequence[str], vocab: set[str] = frozenset(), max_wo
         if 3 <= len(words) <= max_words and not text.rstrip().endswith("?") and \
                 not any(t.pos_ == "PRON" for t in doc):
             out.setdefault(_clean(text, drop_article=False), None)
+        # a note's lead before its first comma or dash often names its topic: "Damp and mould in flats, especially ..."
+        lead = doc[:next((t.i for t in doc if t.text in LEAD_ENDS and (t.text != "-" or t.i and doc[t.i - 1].whitespace_)),
+                         len(doc))]
+        lead_words = [t for t in lead if t.is_alpha]
+        if len(lead) < len(doc) and 3 <= len(lead_words) <= max_words and \
+                not any(t.pos_ in ("PRON", "VERB", "AUX") for t in lead):
+            out.setdefault(_clean(lead.text, drop_article=False), None)
         for tok in doc:
             if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "amod"):
                 continue
@@ -197,6 +205,9 @@ def label_candidates(texts: Sequence[str], vocab: set[str] = frozenset(), max_wo
                 alpha = [t for t in span if t.is_alpha]
                 if not 2 <= len(alpha) <= max_words or any(t.text in "();:" for t in span) or _cuts_a_word(span):
                     continue
+                if tok.dep_ in ("dobj", "pobj", "attr") and span.end < len(doc) and doc[span.end].pos_ in ("AUX", "VERB") \
+                        and any(t.lower_ in ("and", "or") for t in span):
+                    continue  # an object joined to the next clause's subject: "(take) months and tenants (are scared)"
                 if all(t.pos_ in ("PROPN", "DET", "PUNCT", "NUM", "CCONJ") for t in span):
                     continue  # a name alone says nothing of what people said
                 if all(t.is_stop or t.pos_ in ("DET", "PRON") for t in alpha):
@@ -205,6 +216,9 @@ def label_candidates(texts: Sequence[str], vocab: set[str] = frozenset(), max_wo
                     continue  # a clause fragment, not a phrase
                 out.setdefault(_clean(span.text), None)
     return [c for c in out if len(c.split()) >= 2 and _readable(c, vocab)]
+
+
+LEAD_ENDS = {",", ";", ":", "–", "—", "-", "("}
 
 
 def _head_lemma(doc) -> str:

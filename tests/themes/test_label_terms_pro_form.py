@@ -22,3 +22,14 @@ def test_no_label_candidate_starts_or_ends_inside_a_hyphenated_word():
                               "action.", "We want a drop-in youth centre open at weekends"])
     assert cands and not any(c.lower().startswith(("ordinating", "in youth")) for c in cands)
     assert not any(c.lower().endswith((" co", " drop")) for c in cands)
+
+
+def test_a_notes_lead_before_its_first_comma_is_a_label_candidate_and_a_misparsed_join_is_not():
+    """'Damp and mould in flats, especially ...' gives its lead; '(take) months and tenants (are scared)' joins an
+    object to the next clause's subject and is no phrase."""
+    from pipeline.themes.label import label_candidates
+
+    cands = label_candidates(["Damp and mould in flats, especially the estate, repairs take months and tenants are "
+                              "scared to complain", "Better co-ordination between groups - we never hear about events"])
+    assert "Damp and mould in flats" in cands and "Better co-ordination between groups" in cands
+    assert "months and tenants" not in cands and not any(c.startswith("ordination") for c in cands)
