@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Sequence
 
 from .. import text as T
 from ..records import DroppedLine, IngestReport
@@ -94,27 +94,44 @@ def _kinds(records: list[list[tuple[str, list]]]) -> dict[str, str] | None:
     return kinds
 
 
+def _records(split: dict) -> tuple[dict, dict[str, str]] | None:
+    """({run key: (fields above its first record, [each record's fields])}, {label: kind}) for the fields of each
+    run of lines (`_fields`), cut into records at the label most runs open with; None when they are no records."""
+    firsts = Counter(fields[0][0] for fields in split.values() if len(fields) >= 2 and fields[0][0])
+    if not firsts or (start := firsts.most_common(1)[0])[1] < MIN_RECORDS:
+        return None
+    records: dict = {}
+    for key, fields in split.items():
+        cuts = [k for k, (label, _) in enumerate(fields) if label == start[0]]
+        if cuts:
+            bounds = cuts + [len(fields)]
+            records[key] = (fields[:cuts[0]], [fields[a:b] for a, b in zip(bounds, bounds[1:])])
+    whole = [rec for _, recs in records.values() for rec in recs if len(rec) >= 2]
+    kinds = _kinds(whole) if len(whole) >= MIN_RECORDS else None
+    return (records, kinds) if kinds is not None else None
+
+
+def is_records(lines: Sequence[tuple[int, str]]) -> bool:
+    """Do these (line number, text) lines hold labelled-field records, read as `read_records` reads them (runs of
+    lines between blank lines)? The transcript reader leaves such a file to the notes parser: "Ref:", "From:" and
+    "Steering Group response:" are a record's fields, not speakers taking turns."""
+    runs: list[list[tuple[int, str]]] = [[]]
+    for number, text in lines:
+        if text.strip():
+            runs[-1].append((number, text))
+        elif runs[-1]:
+            runs.append([])
+    return _records({k: _fields(run) for k, run in enumerate(runs) if run}) is not None
+
+
 def read_records(blocks: list, report: IngestReport, drop_non_views: Callable[[list], list]) -> list:
     """The notes parser's blocks (`notes.Block`, duck-typed) with labelled-field records read (see the module
     docstring), passed through `drop_non_views`; metadata lines are added to `report.dropped` as "byline"."""
     runs = _groups(blocks)
-    split = {run[0]: _fields([line for i in run for line in blocks[i].lines]) for run in runs}
-    firsts = Counter(fields[0][0] for fields in split.values() if len(fields) >= 2 and fields[0][0])
-    if not firsts or (start := firsts.most_common(1)[0])[1] < MIN_RECORDS:
+    found = _records({run[0]: _fields([line for i in run for line in blocks[i].lines]) for run in runs})
+    if found is None:
         return drop_non_views(blocks)
-    start_label = start[0]
-    # each run cut into records at its start label; fields above the first one are left as they are
-    records: dict[int, tuple[list, list[list]]] = {}
-    for run in runs:
-        fields = split[run[0]]
-        cuts = [k for k, (label, _) in enumerate(fields) if label == start_label]
-        if cuts:
-            bounds = cuts + [len(fields)]
-            records[run[0]] = (fields[:cuts[0]], [fields[a:b] for a, b in zip(bounds, bounds[1:])])
-    whole = [rec for _, recs in records.values() for rec in recs if len(rec) >= 2]
-    kinds = _kinds(whole) if len(whole) >= MIN_RECORDS else None
-    if kinds is None:
-        return drop_non_views(blocks)
+    records, kinds = found
     out: list = []
     labelled: dict[int, tuple[str, int, bool]] = {}  # id(block) -> (label to cut off after the non-view pass, its
     # line, whether that line is the label alone)

@@ -19,6 +19,7 @@ from typing import Sequence
 
 from ..files import slug
 from ..records import IngestReport, Segment
+from .records_layout import is_records
 
 PROMPT_SPEAKERS = {"interviewer", "moderator", "facilitator", "q", "question", "researcher", "chair", "host",
                    "int", "i", "mod", "fac"}
@@ -43,7 +44,10 @@ class Turn:
 
 def transcript_turns(lines: Sequence[tuple[int, str]]) -> tuple[list[Turn], list[int]] | None:
     """(turns, structure lines before the first turn), or None when `lines` (number, text) are not a transcript.
-    A line without a speaker continues the current turn; a blank line ends it."""
+    A line without a speaker continues the current turn; a blank line ends it. Labelled-field records ("Ref: ...",
+    "Comment: ...", "Officer response: ...": `records_layout.is_records`) are no transcript."""
+    if is_records(lines):
+        return None
     turns: list[Turn] = []
     before: list[int] = []
     current: Turn | None = None

@@ -70,7 +70,9 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     # a finite verb outside a relative clause means this is a sentence, not a wished-for thing (the parser
     # misreads "A named PCSO for Kingsmead who we actually see": judge the part before "who/which/that")
     rel = re.search(r"\s(who|which|that|where)\s", np)
-    if has_main_finite_verb(doc) and not (rel and first in ("a", "an", "more", "better") and
+    misread = all(any(c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP") for c in t.children)
+                  for t in doc if t.dep_ == "ROOT")  # "CCTV that actually works": the relative clause made main
+    if has_main_finite_verb(doc) and not (rel and (first in ("a", "an", "more", "better") or misread) and
                                           not has_main_finite_verb(P.parse(np[: rel.start()], ner=False))):
         return None
     if all(t.pos_ in ("PROPN", "DET", "PUNCT", "CCONJ") for t in doc):
@@ -90,6 +92,11 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
         return f"improve {doc[1:].text}", "wish"
     if first in ("less", "fewer", "reduced", "lower"):
         return f"reduce {doc[1:].text}", "wish"
+    back = next((c for c in head.children if c.lower_ == "back" and c.dep_ == "advmod" and c.i == head.i + 1), None)
+    if back is not None and not lead:
+        # "youth worker back on the estate": a thing lost and wanted again
+        article = "" if head.tag_ != "NN" or head.lemma_ in MASS_NOUNS or doc[0].pos_ in ("DET", "PRON") else "an " if re.match(r"[aeiou]", np, re.I) else "a "
+        return f"bring {article}{lower_first(doc[: back.i].text, doc)} back {doc[back.i + 1:].text}".strip(), "wish"
     if lead:
         return f"{lead} {lower_first(np, doc)}", "wish"
     if len([t for t in doc if t.is_alpha]) < 2 or all((t.pos_ == "PROPN" and t.i > 0) or t.ent_type_ in ("NORP", "GPE")
@@ -98,7 +105,9 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     # no article before a comparative ("cheaper fruit and veg") or a coordinated head ("fruit and veg")
     if head is not None and head.tag_ == "NN" and first not in ("a", "an", "the", "some", "any") and \
             not abstract and doc[0].pos_ not in ("DET", "PRON", "NUM") and head.lemma_ not in MASS_NOUNS and \
-            doc[0].tag_ not in ("JJR", "JJS", "RBR") and not any(c.dep_ == "conj" for c in head.children):
+            doc[0].tag_ not in ("JJR", "JJS", "RBR", "NNS", "NNPS") and not any(c.dep_ == "conj" for c in head.children) \
+            and not any(t.tag_ in ("NNS", "NNPS") and t.i < head.i and t.dep_ in ("nsubj", "ROOT") for t in doc):
+        # no article for a plural that the parser did not take as the head ("Swings for older kids, not just ...")
         article = "an" if re.match(r"[aeiou]", np, re.I) else "a"
         return f"provide {article} {lower_first(np, doc)}", "wish"
     return f"provide {lower_first(np, doc)}", "wish"

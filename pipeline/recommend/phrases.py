@@ -66,7 +66,7 @@ DISCOURSE_RE = re.compile(r"^(in addition|also|however|therefore|equally|finally
                           r"as (noted|discussed|mentioned|shown|described|seen)( [\w ]{0,40}?)?)\s*,\s*", re.I)
 # multi-word openers that are often written without a comma
 OPENER_RE = re.compile(r"^(in this respect|across the region|across both sectors|for (their|its|our) part|"
-                       r"at the very least|in (the|many|some) areas?|in the long term|in future)\s+", re.I)
+                       r"at the very least|in (the|many|some) areas?|in the long term|in future|next time,?)\s+", re.I)
 TOPIC_RE = re.compile(r"^(?P<topic>[\w&/' ]{2,30}?)\s*[:]\s+(?P<rest>\S.*)$")
 THERE_BE_RE = re.compile(r"^there\s+(should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to|will\s+need\s+to|"
                          r"could|would)\s+(also\s+)?be\s+(?P<rest>.+)$", re.I)

@@ -16,6 +16,7 @@ from . import parse as P
 from .actions import imperative, np_wish, participle_np
 from .lexicon import BENEFIT_RE
 from .phrases import CHALLENGE_RE  # noqa: F401  (drafting reads it here)
+from .phrases import CHAT_RE
 from .phrases import (ACTOR_HEADS, GENERIC_SUBJECTS, IDEA_OF_RE, IMPORTANT_THAT_RE, IMPORTANT_TO_RE, LACK_RE, MASS_NOUNS,
                       NEED_FOR_RE, NEED_TO_RE, PRONOUN_SUBJECTS, RISE_RE, SOFT_MODALS, STATE_VERBS, STRONG_MODALS,
                       THERE_BE_RE, TO_INF_RE, VALUED_RE, conjugate3, first_of_coordination, has_main_finite_verb, is_actor,
@@ -105,6 +106,9 @@ def _modal(doc) -> tuple[str, str] | None:
         if aux is None:
             return None
         verb, modal = root, aux.lower_
+    if verb.lemma_ in WISH_VERBS:
+        # "The County Council would want any new footway to be 2 metres wide": the wish, not the wanting, is the ask
+        return want_to(doc) if verb is root else None
     holder = root  # the token that carries subject and negation
     subj_tok = next((c for c in holder.children if c.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")), None)
     if subj_tok is None and verb is not holder:
@@ -189,6 +193,74 @@ def _modal(doc) -> tuple[str, str] | None:
     return f"ensure {lower_first(subject)} {finite} {after_text}", "modal_thing"
 
 
+# people who act themselves: "Residents complained about ..." is a report, not a wish that they be complained
+AGENT_LEMMAS = {"people", "resident", "tenant", "family", "parent", "child", "kid", "member", "volunteer", "neighbour",
+                "person", "man", "woman", "we", "they", "i", "he", "she", "you", "someone", "everyone", "nobody"}
+PAST_TIME_RE = re.compile(r"\b(last|ago|yesterday|earlier|already|since|previously|in\s+(19|20)\d\d)\b", re.I)
+WISH_VERBS = {"want", "like", "wish", "prefer"}
+AGENT_RE = re.compile(r"^(by|of|from|in\s+(19|20)\d\d)\b", re.I)  # "run by volunteers", "made of wood": a description
+
+
+def _done_verb(verb, doc, subj=None, bare: bool = False) -> tuple[str, str] | None:
+    """'the alley behind the shops gated at night' -> 'gate the alley behind the shops at night': a subject and a
+    bare past participle (no auxiliary, object or clause of its own) read as a wish that it be done. Alone, the
+    participle needs words after it ("Support welcomed" is a reply); after a wish (`bare`) it may end the clause."""
+    if subj is None:
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subj = subjects[0] if len(subjects) == 1 else None  # two subjects: see `_done_wish`
+    if subj is None or subj.i > verb.i or any(t.dep_ == "cc" for t in subj.subtree) or verb.tag_ not in ("VBN", "VBD") or \
+            any(c.dep_ in ("aux", "auxpass", "neg", "dobj", "ccomp", "xcomp", "dative") for c in verb.children) or \
+            subj.lemma_.lower() in AGENT_LEMMAS or subj.pos_ == "PRON" or subj.ent_type_ == "PERSON":
+        return None
+    _, end = subtree_right(verb, doc)
+    rest = doc[verb.i + 1: end].text
+    lemma = P.parse(f"It was {verb.text}", ner=False)[-1].lemma_.lower()
+    if not (rest or bare) or AGENT_RE.match(rest) or PAST_TIME_RE.search(rest) or not T.is_verb_lemma(lemma) or \
+            lemma in STATE_VERBS | WISH_VERBS:
+        return None
+    span = doc[subj.left_edge.i: subj.right_edge.i + 1]
+    return f"{lemma} {lower_first(span.text, span)} {rest}".strip(), "done"
+
+
+def _done_wish(doc) -> tuple[str, str] | None:
+    """A thing wished done (`_done_verb`), alone or after a thing wished for ("better lighting in the subway, and
+    the mirrors put back" -> "Provide better lighting in the subway and put the mirrors back"); 'Dropped kerb by
+    the shops' (a participle before its noun, parsed as a verb with an object) -> 'Provide a dropped kerb ...'."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    if root.i == 0 and root.tag_ in ("VBN", "VBD") and len(doc) > 1 and doc[1].pos_ == "NOUN" and \
+            doc[1].dep_ == "dobj" and not any(c.dep_ in ("nsubj", "aux") for c in root.children):
+        return np_wish(doc.text)
+    first, done = None, None
+    if root.tag_ in ("VBN", "VBD") and root.pos_ == "VERB":
+        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if len(subjects) == 1 and subjects[0].left_edge.i == 0:
+            return _done_verb(root, doc)
+        cc = next((t for t in doc if t.dep_ == "cc"), None) if len(subjects) == 2 else None
+        if cc is None or not subjects[0].i < cc.i < subjects[1].left_edge.i or subjects[0].left_edge.i != 0:
+            return None  # "X, and the door fixed": the parser hangs both noun phrases on the participle
+        first, done = doc[: cc.i].text.rstrip(" ,"), _done_verb(root, doc, subjects[1], bare=True)
+    elif root.pos_ in ("NOUN", "PROPN"):
+        conj = next((c for c in root.children if c.dep_ == "conj" and c.tag_ in ("VBN", "VBD")), None)
+        cc = next((c for c in root.children if c.dep_ == "cc" and conj is not None and c.i < conj.i), None)
+        if conj is not None and cc is not None:
+            first, done = doc[: cc.i].text.rstrip(" ,"), _done_verb(conj, doc, bare=True)
+        elif doc[0].lower_ == "the":
+            # "the side gate behind the flats locked at night": a thing that exists, wished done
+            acl = next((t for t in doc if t.dep_ == "acl" and t.tag_ == "VBN" and t.head.i > root.i - 1 and
+                        not any(c.dep_ in ("dobj", "aux", "auxpass") for c in t.children)), None)
+            if acl is not None and acl.i < len(doc) - 1 and not PAST_TIME_RE.search(doc[acl.i:].text) and \
+                    not AGENT_RE.match(doc[acl.i + 1:].text):
+                lemma = P.parse(f"It was {acl.text}", ner=False)[-1].lemma_.lower()
+                if T.is_verb_lemma(lemma) and lemma not in STATE_VERBS | WISH_VERBS:
+                    return f"{lemma} {doc[: acl.i].text} {doc[acl.i + 1:].text}", "done"
+    if not first or not done:
+        return None
+    wish = np_wish(first) if noun_phrase_only(P.parse(first, ner=False)) else None
+    return (f"{wish[0]} and {done[0]}", "done") if wish else None
+
+
 def _need_object(doc) -> tuple[str, str] | None:
     """'Organisations need structures and support to help each other' -> 'Provide organisations with ...'."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
@@ -217,6 +289,11 @@ def _question(clause: str) -> tuple[str, str] | None:
     m = re.match(r"^(why\s+(is|are)\s+there\s+no|why\s+(isn'?t|aren'?t)\s+there\s+(an?\s+|any\s+)?)\s*(?P<what>.+)$", body, re.I)
     if m:
         return np_wish(m.group("what"))
+    m = re.match(r"^why\s+(can'?t|cannot|couldn'?t|won'?t|shouldn'?t)\s+(?P<rest>\w.+\sbe\s+\w+.*)$", body, re.I)
+    if m:  # "Why can't the path be resurfaced?" asks that it be done: read it as "Could the path be resurfaced?"
+        out = _modal(P.parse(f"Could {m.group('rest')}"))
+        if out and out[1].startswith("modal_passive"):
+            return out[0], "question"
     doc = P.parse(body, ner=False)
     out = may_have(doc)
     if out:
@@ -260,8 +337,9 @@ def _cut_splice(clause: str) -> str:
         clause = clause[: m.start()]
     doc = P.parse(clause, ner=False)
     for t in doc:
-        if t.text != "," or t.i < 3:
-            continue
+        if t.text != "," or t.i < 3 and not (t.i == 2 and (doc[0].tag_ == "VB" or T.is_verb_lemma(doc[0].lower_) and
+                                                       doc[1].pos_ in ("ADV", "PART"))):
+            continue  # "Start earlier, 7 is late ...": a two-word order may open a splice
         for v in doc[t.i + 1:]:
             if v.tag_ in ("VBZ", "VBP", "VBD", "MD") and any(
                     c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i == t.i + 1 for c in v.head.children if True) | \
@@ -320,7 +398,7 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
     if out:
         return out
     if not clause.rstrip().endswith("?"):
-        clause = _cut_splice(clause)
+        clause = CHAT_RE.sub("", _cut_splice(clause)).rstrip(" ,")  # "Dropped kerb please, I can't ..."
     if re.match(r"^(more|better|improved|greater|increased|longer[- ]term|fewer|less)\b", clause, re.I) and \
             not re.search(r"\b(should|must|need|needs|has to|have to)\b", clause, re.I):
         return np_wish(clause)
@@ -419,6 +497,15 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
     out = _need_object(doc)
     if out:
         return out
+    out = _done_wish(doc)
+    if out:
+        return out
+    rel = next((c for t in doc if t.dep_ == "ROOT" and t.tag_ in ("VBZ", "VBP", "VBD") for c in t.children
+                if c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP") and c.i > 0), None)
+    if rel is not None and all(t.pos_ in ("NOUN", "PROPN", "ADJ", "DET", "NUM") for t in doc[: rel.i]):
+        out = np_wish(clause)  # "CCTV that actually works": a thing wished for, its relative clause read as main
+        if out:
+            return out
     # the ask may sit in a coordinated clause: "White privilege exists and privilege needs to be shared"
     for tok in doc:
         if tok.dep_ == "conj" and tok.head.dep_ == "ROOT" and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):

@@ -62,6 +62,8 @@ NOUN_LEADS = {"race", "place", "structure", "class", "age", "cost", "lack", "iss
 
 
 REFLEXIVES = {"themselves", "itself", "himself", "herself"}  # point back inside their own clause
+# nouns British English refers back to as "they" as well as "it": "have the police there so they can hear it"
+COLLECTIVES = {"police", "council", "team", "government", "public", "committee", "family", "group", "board", "panel"}
 
 
 def stranded_preposition(text: str) -> bool:
@@ -180,7 +182,7 @@ def _orphan_pronoun(doc) -> bool:
         if tok.lower_ == "it" and tok.dep_ in ("expl", "nsubj") and any(t.lemma_ == "be" for t in tok.head.children):
             continue  # "make it easier": dummy "it" before a complement
         if not any((t.tag_ in ("NNS", "NNPS") or t.lemma_ in ("people", "staff", "community", "youth")) == plural
-                   or t.ent_type_ in ("ORG", "NORP") for t in before):
+                   or t.ent_type_ in ("ORG", "NORP") or t.lemma_.lower() in COLLECTIVES for t in before):
             return True
     return False
 

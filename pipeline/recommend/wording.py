@@ -87,7 +87,7 @@ def _fix_typos(text: str, vocabulary: set[str], state: _State) -> str:
 def _resolve_pronouns(text: str, context: Sequence[str], state: _State) -> str:
     """Replace third-person pronouns that have no noun before them in the draft with the nearest fitting
     noun phrase from `context` (nearest first). Unresolved ones are flagged."""
-    from .style import REFLEXIVES, THIRD_PERSON
+    from .style import COLLECTIVES, REFLEXIVES, THIRD_PERSON
     for _ in range(3):
         doc = P.parse(text, ner=False)
         target = None
@@ -99,7 +99,8 @@ def _resolve_pronouns(text: str, context: Sequence[str], state: _State) -> str:
                 continue
             plural = low in ("they", "them", "their", "theirs", "themselves", "these")
             before = [t for t in doc[: tok.i] if t.pos_ in ("NOUN", "PROPN")]
-            if any((t.tag_ in ("NNS", "NNPS") or t.lemma_ in ("people", "staff", "community")) == plural for t in before):
+            if any((t.tag_ in ("NNS", "NNPS") or t.lemma_ in ("people", "staff", "community")) == plural or
+                   t.lemma_.lower() in COLLECTIVES for t in before):
                 continue
             target = (tok, plural)
             break
