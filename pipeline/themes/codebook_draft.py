@@ -40,6 +40,13 @@ GENERIC = {"people", "thing", "things", "need", "lot", "way", "time", "make", "g
 PRO_FORMS = {"one"}
 # a heading never names the consultation itself ("respondents felt", "before the decision")
 META = {"respondent", "participant", "attendee", "decision", "comment", "feedback", "suggestion", "idea"}
+# who spoke, not what about: a log's or form's labels ("10:05 Man, 40s", "Two mums with buggies") head no section
+PEOPLE = {"man", "woman", "lady", "gentleman", "guy", "mum", "dad", "gran", "grandad", "grandma", "couple", "person"}
+# dates say when, not what about ("July", "Saturday")
+CALENDAR = set("""january february march april may june july august september october november december monday tuesday
+wednesday thursday friday saturday sunday weekend""".split())
+# too vague to head a section alone ("Work", "Stuff", "List"), though fine after a modifier ("youth work")
+VAGUE = {"stuff", "list", "bit", "group", "work", "priority", "thanks", "point", "issue", "option", "area", "place"}
 
 # said wherever a plan's headings come from a drafted codebook (recommendations.md/json, report, web, Word)
 DRAFTED_HEADINGS_NOTE = ("Headings drafted from the themes because the codebook fits poorly — edit with "
@@ -102,12 +109,13 @@ def _terms(doc) -> set[str]:
             continue
         # acronyms and names keep their case ("BAME", "NHS"); other words their lemma
         lemma = tok.text if tok.text.isupper() and len(tok.text) > 1 else tok.lemma_.lower()
-        if lemma in PRO_FORMS:
+        if lemma in PRO_FORMS or lemma in PEOPLE or lemma.lower() in CALENDAR:
             continue
-        if lemma not in GENERIC and lemma.isalpha():
+        if lemma not in GENERIC and lemma not in VAGUE and lemma.isalpha():
             out.add(lemma)
         prev = doc[i - 1] if i else None
-        if prev is not None and prev.pos_ in ("NOUN", "PROPN", "ADJ") and not prev.is_stop and prev.text.isalpha():
+        if prev is not None and prev.pos_ in ("NOUN", "PROPN", "ADJ") and not prev.is_stop and prev.text.isalpha() \
+                and lemma not in GENERIC and lemma not in META:  # "good time" names no topic, as "time" does not
             out.add(f"{prev.text if prev.text.isupper() else prev.text.lower()} {lemma}")
     return out
 
@@ -167,7 +175,8 @@ def _phrases(doc) -> list[tuple[tuple[str, ...], str]]:
                 break
             words.insert(0, left)
         key = tuple(w.text if w.text.isupper() and len(w.text) > 1 else w.lemma_.lower() for w in words)
-        if key[-1] in GENERIC or key[-1] in META or key[-1] in PRO_FORMS:
+        if key[-1] in GENERIC or key[-1] in META or key[-1] in PRO_FORMS or key[-1] in PEOPLE or \
+                key[-1].lower() in CALENDAR or (len(key) == 1 and key[0] in VAGUE):
             continue
         shown = " ".join(w.text if w.pos_ == "PROPN" or (w.text.isupper() and len(w.text) > 1) else w.lower_
                          for w in words)

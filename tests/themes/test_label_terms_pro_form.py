@@ -33,3 +33,13 @@ def test_a_notes_lead_before_its_first_comma_is_a_label_candidate_and_a_misparse
                               "scared to complain", "Better co-ordination between groups - we never hear about events"])
     assert "Damp and mould in flats" in cands and "Better co-ordination between groups" in cands
     assert "months and tenants" not in cands and not any(c.startswith("ordination") for c in cands)
+
+
+def test_who_spoke_when_and_vague_nouns_are_no_heading_terms_but_the_topics_beside_them_are():
+    doc = T.parse("10:05 Man with a dog said the work on the play park in July was a good time waste, stuff everywhere")
+    terms = _terms(doc)
+    assert not {"man", "July", "july", "work", "stuff", "good time"} & terms
+    assert "park" in terms and "play park" in terms
+    keys = [key for key, _ in _phrases(doc)]
+    assert not any(key[-1] in ("man", "july", "July", "time") or key == ("work",) for key in keys)
+    assert ("play", "park") in keys
