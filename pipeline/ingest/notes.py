@@ -59,7 +59,7 @@ ROSTER_HEADING_RE = re.compile(
     r"^appendix\b.*\b(list|organi[sz]ations|interviewed))", re.I)
 CONTACT_HEADING_RE = re.compile(r"^(contact( us| details)?|further information|for more information)$", re.I)
 HTML_TAG_RE = re.compile(r"<[^>]+>")
-SUB_MARKER_RE = re.compile(r"^(?:[ivx]{1,4}|[a-h])[.)]?\s+(?=[A-Z])")  # "- iv Embedding ..." -> "Embedding ..."
+SUB_MARKER_RE = re.compile(r"^(?:(?:[ivx]{1,4}|[a-h])[.)]|(?:[ivx]{2,4}|[b-h]))\s+(?=[A-Z])")  # "- iv X"; "- a PCSO" keeps a
 QUOTED_RE = re.compile(r"^(\s*)>+\s+(?=\D)")
 MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 EMPHASIS_RE = re.compile(r"(\*{1,3}|_{2,3})")
