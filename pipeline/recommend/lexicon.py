@@ -58,7 +58,7 @@ LACK_OPEN_RE = re.compile(
 # station, no lighting and ...", "Ten per cent is not enough", "The new estate has no play area"
 LACK_INNER_RE = re.compile(
     r"(?:\bthere(?:'s|’s| is| are| was| were)(?: still| really| simply| currently| just| also)?|[,;:(]|\s[–—-]|\band)\s+"
-    r"(?P<w>no|not enough|a lack of|too few|too little|insufficient|(?:a )?shortage of)\s+(?P<next>[\w'’-]+)|"
+    r"(?P<w>no|not enough|not (?:one|a single)(?!\s+(?:of|person|people|one|body)\b)|a lack of|too few|too little|insufficient|(?:a )?shortage of)\s+(?P<next>[\w'’-]+)|"
     r"\bthere(?:'s|’s| is| are| was| were) (?:very |so )?little\s+(?P<next4>[\w'’-]+)|"
     r"\bnot enough\b(?:\s+(?P<next2>[\w'’-]+))?|\b(?:is|are|was|were|and|often|still|currently) missing\b|\b(?P<have>has|have|had)(?: got)? no\s+(?P<next3>[\w'’-]+)", re.I)
 LACK_EXCLUDE_RE = re.compile(r"^(there (is|are|was|were) )?no (point|problems?|cure|one|longer|doubt|idea|change|-fault|"

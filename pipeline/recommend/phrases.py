@@ -76,7 +76,7 @@ NEED_FOR_RE = re.compile(r"^(there\s+(is|was|remains)\s+(an?\s+)?(real\s+|clear\
                          r"(\s+to\s+see)?\s+)(?P<rest>.+)$", re.I)
 NEED_TO_RE = re.compile(r"^(there\s+(is|was)\s+(an?\s+)?(real\s+|clear\s+|urgent\s+)?need\s+to\s+|"
                         r"(need|needs|have|has)\s+to\s+)(?P<rest>.+)$", re.I)
-LACK_RE = re.compile(r"^(there\s*(is|are|was|were|'s|’s|s)\s+)?(?P<kind>no|not\s+enough|a\s+lack\s+of|lack\s+of|"
+LACK_RE = re.compile(r"^(there\s*(is|are|was|were|'s|’s|s)\s+)?(?P<kind>no|not\s+enough|not\s+(?:one|a\s+single)|a\s+lack\s+of|lack\s+of|"
                      r"insufficient|too\s+few|too\s+little|little|few|limited|poor|nowhere(\s+for)?|no\s+one\s+to)\s+"
                      r"(?P<rest>\w.+)$", re.I)
 VALUED_RE = re.compile(r"^(?P<what>.+?)\s+(is|are|was|were|would\s+be|will\s+be)\s+(also\s+)?(seen\s+as\s+|felt\s+to\s+be\s+|"

@@ -70,6 +70,7 @@ def _benefit(clause: str) -> tuple[str, str] | None:
 def _lack(clause: str, m) -> tuple[str, str] | None:
     """A lack read as the ask for what is missing; "any"/"anywhere" go with the negation."""
     kind = re.sub(r"\s+", " ", m.group("kind").lower())
+    kind = "no" if kind in ("not one", "not a single") else kind  # "There's not one tree near the play area"
     if re.match(r"^(more|less|fewer|later|longer|further|other|such)\b", m.group("rest"), re.I):
         return None  # "No more than a 10 minute walk": a limit, not a lack
     rest = re.sub(r"\s+(anywhere|at all)\b", "", re.sub(r"^any\s+", "", m.group("rest"), flags=re.I), flags=re.I)

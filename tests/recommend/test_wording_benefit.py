@@ -41,3 +41,18 @@ def test_a_thing_not_yet_there_said_to_help_is_a_proposal_anywhere(text, form):
     from pipeline.recommend.proposals import proposal_form
 
     assert proposal_form(text, section=["Any other comments"]) == form
+
+
+@pytest.mark.parametrize("text, form, draft", [
+    ("There is not a single bench between the shops and the surgery.", "lack",
+     "Provide a bench between the shops and the surgery"),
+    ("The kids said there's not one swing for the older ones on the whole estate.", "lack", None),
+    ("Not one of us was asked about the new road.", None, None),
+    ("There's not one person on the board who lives here.", None, None),
+])
+def test_not_one_and_not_a_single_name_a_lack_but_not_of_people(text, form, draft):
+    from pipeline.recommend.proposals import proposal_form
+
+    assert proposal_form(text, section=["Stop 2: the play area"]) == form
+    if draft:
+        assert shape(text).text == draft
