@@ -3,8 +3,8 @@
 The work is bounded: proposals are split into cells of at most `cell_size` (by mini-batch k-means, only
 when there are more than that), average-linkage clustering runs inside each cell (cell_size² similarities,
 never n²; cells are shared among forked workers, one per core), and one more pass over the groups' centres
-joins groups of one ask that fell into different cells. On two cores, 20,000 proposals take about 10 s and 100,000 about 40 s
-(lab figures, synthetic clustered vectors).
+joins groups of one ask that fell into different cells. On two cores, 20,000 proposals took about 10 s and
+100,000 about 40 s before the cells were shared (lab figures, synthetic clustered vectors).
 """
 from __future__ import annotations
 
