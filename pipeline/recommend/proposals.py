@@ -148,6 +148,8 @@ LEAD_LABEL_RE = re.compile(r"^(?:(?:sub-?point|note|p\d{1,2}|r\d{1,2}|participan
                            r"suggestion|post-?it|q\d{1,2}|question \d{1,2}|(?:comment|question)s? from the floor)"
                            r"(?:\s+follow-?up)?(?:\s*\([^()]{1,60}\))?\s*[:–-]|(?-i:[A-Z]{1,3})(?:\s*\([^()]{1,60}\))?\s*:)\s*",
                            re.I)
+# a time before the ask: "Next time bring someone who can answer", "In future, hold it somewhere with parking"
+TIME_LEAD_RE = re.compile(r"^(?:next time|in (?:the )?future|from now on|going forward|next year)\b,?\s+(?=[a-z])", re.I)
 # a vote tally after an item on a dot-voting board: "●●●● (4)", "|||| || (7)", "x x x", "- 23 dots", "- 31", "(0)"
 TALLY_RE = re.compile(r"(?:\s*[-–—:=]\s*|\s+|^)(?:(?:[●•◉○✓✔✗✘]\s*)+(?:\(\d+\))?|(?:\|+\s*)+(?:\(\d+\))?|"
                       r"(?:x\s+){2,}x?\s*(?:\(\d+\))?|\(\d+(?:\s*(?:dots?|votes?|ticks?|stickers?))?\)|"
@@ -183,7 +185,7 @@ def _sentence_case(text: str) -> str:
 def _clauses(text: str) -> list[tuple[str, bool]]:
     """(clause, whole) pairs: sentences (whole), then the pieces of a note line joined by dashes
     ("Jobs – loss of jobs – ..."), which only count for explicit wording (modal, request, lack)."""
-    text = LEAD_LABEL_RE.sub("", QUOTE_RE.sub("", text.strip())).strip()
+    text = TIME_LEAD_RE.sub("", LEAD_LABEL_RE.sub("", QUOTE_RE.sub("", text.strip())).strip())
     pieces: list[tuple[str, bool]] = []
     for sent in re.split(r"(?<=[.!?])\s+(?=[\"“A-Z0-9])", text):
         sent = sent.strip()
