@@ -213,12 +213,14 @@ def _done_verb(verb, doc, subj=None, bare: bool = False) -> tuple[str, str] | No
             any(c.dep_ in ("aux", "auxpass", "neg", "dobj", "ccomp", "xcomp", "dative") for c in verb.children) or \
             subj.lemma_.lower() in AGENT_LEMMAS or subj.pos_ == "PRON" or subj.ent_type_ == "PERSON":
         return None
+    if verb.tag_ == "VBD" and not re.search(r"(?:ed|d|t|n|ne)$", verb.lower_):
+        return None  # "The bus came late": a past tense that is never a participle ("come")
     _, end = subtree_right(verb, doc)
     rest = doc[verb.i + 1: end].text
     lemma = P.parse(f"It was {verb.text}", ner=False)[-1].lemma_.lower()
     if not (rest or bare) or AGENT_RE.match(rest) or PAST_TIME_RE.search(rest) or not T.is_verb_lemma(lemma) or \
-            lemma in STATE_VERBS | WISH_VERBS:
-        return None
+            lemma in STATE_VERBS | WISH_VERBS or re.search(r"\bby\s+(?:the|a|an|some|their|our|my|his|her|its)\b", rest):
+        return None  # "... by the foxes": what happened, and who did it
     span = doc[subj.left_edge.i: subj.right_edge.i + 1]
     return f"{lemma} {lower_first(span.text, span)} {rest}".strip(), "done"
 

@@ -56,3 +56,11 @@ def test_not_one_and_not_a_single_name_a_lack_but_not_of_people(text, form, draf
     assert proposal_form(text, section=["Stop 2: the play area"]) == form
     if draft:
         assert shape(text).text == draft
+
+
+@pytest.mark.parametrize("text", ["The bus came late again", "The bins emptied onto the path by the foxes"])
+def test_a_past_that_is_never_a_participle_or_a_deed_with_its_doer_is_no_wish_that_it_be_done(text):
+    from pipeline import text as T
+    from pipeline.recommend.rules import _done_wish
+
+    assert _done_wish(T.parse(text)) is None
