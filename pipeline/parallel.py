@@ -34,12 +34,15 @@ def fork_pool(workers: int, initializer: Callable[..., None] | None = None,
     # the parent's objects are frozen while the workers fork, so a worker's garbage collector never walks
     # them: a walk writes to every object header, so the worker would copy every page of objects it shares
     gc.freeze()
+    pool = None
     try:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=initializer,
                                    initargs=tuple(initargs))
         pool.submit(os.getpid).result()  # forks every worker now, while frozen
         return pool
     except (OSError, ValueError, BrokenProcessPool):
+        if pool is not None:  # a worker died starting (its initializer failed): stop the rest, free the pipes
+            pool.shutdown(wait=True, cancel_futures=True)
         return None
     finally:
         gc.unfreeze()

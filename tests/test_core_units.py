@@ -250,3 +250,16 @@ def test_fork_map_keeps_the_order_uses_forked_workers_and_runs_here_without_a_po
     monkeypatch.setattr(parallel, "fork_pool", lambda *a, **k: None)  # no fork here (e.g. Windows)
     out = parallel.fork_map(_pid_and_square, range(3), workers=2)
     assert out == [(os.getpid(), x * x) for x in range(3)]
+
+
+def _fail_to_start() -> None:
+    raise RuntimeError("this worker cannot start")
+
+
+def test_fork_pool_that_breaks_on_start_returns_none_and_leaves_no_worker_behind():
+    import multiprocessing
+
+    from pipeline.parallel import fork_pool
+
+    assert fork_pool(2, _fail_to_start) is None
+    assert multiprocessing.active_children() == []
