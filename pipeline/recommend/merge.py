@@ -42,7 +42,7 @@ def _agglomerate_cells(vectors: np.ndarray, cells: list[np.ndarray], threshold: 
     """`_agglomerate` of each cell's rows; several cells are shared among forked workers, one per core
     (`parallel.fork_map`): each cell is clustered on its own, so the labels are the same wherever it ran."""
     jobs = [(vectors[cell], threshold) for cell in cells]
-    return fork_map(_agglomerate_job, jobs) if len(jobs) > 1 else [_agglomerate_job(job) for job in jobs]
+    return fork_map(_agglomerate_job, jobs)  # one cell: run here (fork_map forks for two or more)
 
 
 def _cells(vectors: np.ndarray, cell_size: int, seed: int) -> list[np.ndarray]:

@@ -143,6 +143,8 @@ class PhraseLabeller(CTfidfLabeller):
 
 LEADING_DROP_RE = re.compile(r"^(the|a|an|our|their|its|this|these|those|some|any|such|other)\s+", re.I)
 EDGE_POS = {"CCONJ", "ADP", "PART", "ADV", "PUNCT", "SCONJ", "DET", "PRON", "AUX"}
+HYPHENS = {"-", "‐", "‑"}  # spaCy splits "co-ordinating" at one
+LEAD_ENDS = {",", ";", ":", "–", "—", "-", "("}  # what ends a note's lead ("Damp and mould in flats, ...")
 
 
 def _clean(phrase: str, drop_article: bool = True) -> str:
@@ -170,8 +172,6 @@ def _cuts_a_word(span) -> bool:
     ends_inside = span.end < len(doc) and not span[-1].whitespace_ and HYPHENS & {doc[span.end].text, span[-1].text}
     return bool(starts_inside or ends_inside)
 
-
-HYPHENS = {"-", "‐", "‑"}
 
 
 def _readable(text: str, vocab: set[str]) -> bool:
@@ -217,8 +217,6 @@ def label_candidates(texts: Sequence[str], vocab: set[str] = frozenset(), max_wo
                 out.setdefault(_clean(span.text), None)
     return [c for c in out if len(c.split()) >= 2 and _readable(c, vocab)]
 
-
-LEAD_ENDS = {",", ";", ":", "–", "—", "-", "("}
 
 
 def _head_lemma(doc) -> str:
