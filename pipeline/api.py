@@ -181,6 +181,13 @@ class DraftStage(Stage):
         self.coder = coder
         self.heading_coder = heading_coder  # unfitted; None keeps the codebook's headings whatever the fit
 
+    def prepare(self, analysis: Analysis) -> None:
+        """Proposal detection reads only the statements: it starts now on the cores earlier stages leave idle."""
+        self.drafter.prefetch(analysis.segments)
+
+    def release(self) -> None:
+        self.drafter.release()
+
     def transform(self, analysis: Analysis, progress: Progress | None = None) -> Analysis:
         fitted = self.coder if self.coder is not None and hasattr(self.coder, "codes_") else None
         book, fit = analysis.codebook, analysis.fit

@@ -48,6 +48,18 @@ def fork_pool(workers: int, initializer: Callable[..., None] | None = None,
         gc.unfreeze()
 
 
+def lower_priority() -> None:
+    """Let this process run only on cores nothing else wants (Linux's SCHED_IDLE; elsewhere nice 19), for work
+    started ahead of time in the background: it must never slow down the stage running in front of it."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        try:
+            os.nice(19)
+        except (AttributeError, OSError):
+            pass
+
+
 def fork_map(fn: Callable[[Any], Any], items: Sequence[Any], workers: int | None = None) -> list:
     """[fn(item) for item in items], in order, computed by up to `workers` (default: one per core) forked
     processes when there are two or more items and a pool can start (`fork_pool`), else here. `fn` must be a

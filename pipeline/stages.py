@@ -52,6 +52,13 @@ class Stage:
     def fit_transform(self, analysis: Analysis, progress: Progress | None = None) -> Analysis:
         return self.fit(analysis, progress).transform(analysis, progress)
 
+    def prepare(self, analysis: Analysis) -> None:
+        """Start, in the background, work that needs only the statements `analysis` arrives with (called by
+        `Pipeline.run` before the first stage runs; its `transform` picks the work up). Most stages have none."""
+
+    def release(self) -> None:
+        """Drop whatever `prepare` started and `transform` did not use (called by `Pipeline.run` at the end)."""
+
     def get_params(self) -> dict:
         """The parameters given to `__init__` (public attributes not ending in `_`)."""
         return {k: v for k, v in vars(self).items() if not k.startswith("_") and not k.endswith("_")}
@@ -62,7 +69,8 @@ class Stage:
 
 
 class Pipeline:
-    """Stages run in order, each fitted then applied to the previous stage's output.
+    """Stages run in order, each fitted then applied to the previous stage's output; every stage is given the
+    first Analysis to `prepare` from before any runs, and `release`d after the last (or a failure).
 
     `run` returns the final Analysis with `timings` (seconds per stage name) added to what came in.
     """
@@ -76,8 +84,14 @@ class Pipeline:
         progress = progress or Progress()
         timings = dict(analysis.timings)
         for stage in self.stages:
-            progress.stage(stage.name)
-            started = time.perf_counter()
-            analysis = stage.fit_transform(analysis, progress)
-            timings[stage.name] = round(time.perf_counter() - started, 4)
+            stage.prepare(analysis)
+        try:
+            for stage in self.stages:
+                progress.stage(stage.name)
+                started = time.perf_counter()
+                analysis = stage.fit_transform(analysis, progress)
+                timings[stage.name] = round(time.perf_counter() - started, 4)
+        finally:
+            for stage in self.stages:
+                stage.release()
         return replace(analysis, timings=timings)

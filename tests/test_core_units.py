@@ -263,3 +263,45 @@ def test_fork_pool_that_breaks_on_start_returns_none_and_leaves_no_worker_behind
 
     assert fork_pool(2, _fail_to_start) is None
     assert multiprocessing.active_children() == []
+
+
+def _fake_recording_stage(name, log, fail=False):
+    """A fake stage that records the calls the pipeline makes to it; `fail` makes its transform raise."""
+    from pipeline.stages import Stage
+
+    class FakeRecordingStage(Stage):
+        def prepare(self, analysis):
+            log.append(("prepare", name, len(analysis.segments)))
+
+        def transform(self, analysis, progress=None):
+            log.append(("transform", name))
+            if fail:
+                raise RuntimeError("stage failed")
+            return analysis
+
+        def release(self):
+            log.append(("release", name))
+
+    stage = FakeRecordingStage()
+    stage.name = name
+    return stage
+
+
+def test_pipeline_prepares_every_stage_first_and_releases_each_even_when_one_fails():
+    from pipeline.codebook import Codebook
+    from pipeline.records import Analysis
+    from pipeline.stages import Pipeline
+
+    start = Analysis(settings=None, inputs=[], codebook=Codebook(codes=[]), segments=[
+        Segment(id="a", text="Fund youth work", source="n.txt", line_start=1, line_end=1, event="e", kind="bullet")],
+        vectors=np.zeros((1, 2), dtype=np.float32), themes=[], plans=[])
+    log: list = []
+    stages = [_fake_recording_stage("one", log), _fake_recording_stage("two", log)]
+    Pipeline(stages).run(start)
+    assert log == [("prepare", "one", 1), ("prepare", "two", 1), ("transform", "one"), ("transform", "two"),
+                   ("release", "one"), ("release", "two")]
+    log.clear()
+    with pytest.raises(RuntimeError):
+        Pipeline([_fake_recording_stage("one", log, fail=True), _fake_recording_stage("two", log)]).run(start)
+    assert log == [("prepare", "one", 1), ("prepare", "two", 1), ("transform", "one"), ("release", "one"),
+                   ("release", "two")]

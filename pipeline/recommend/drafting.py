@@ -78,6 +78,12 @@ def is_proposal(segment: Segment) -> bool:
     return segment_proposes(segment)
 
 
+def _detection_inputs(segments: Sequence[Segment]) -> list[tuple]:
+    """What `is_proposal` reads of each statement (`proposals.segment_proposes`), to tell whether detection
+    started on some statements holds for others."""
+    return [(s.id, s.text, s.section, s.question, s.context, s.kind, s.attributes.get("about")) for s in segments]
+
+
 def names_a_challenge(segment: Segment) -> bool:
     """Says outright that something is a challenge, or sits under a heading about challenges or barriers."""
     last = segment.section[-1] if segment.section else ""
@@ -188,11 +194,31 @@ class RecommendationDrafter:
         self.cell_size = cell_size
         self.wording_candidates = wording_candidates
         self.seed = seed
+        self._detecting: tuple[list, P.Later] | None = None  # `prefetch`: (what it was started on, the work)
+
+    def prefetch(self, segments: Sequence[Segment]) -> None:
+        """Start finding the proposals among `segments` in the background (`parse.spread_later`: forked workers
+        on idle cores), for `draft` to take up if it is given the same statements; nothing for a small run."""
+        self.release()
+        later = P.spread_later(is_proposal, segments)
+        self._detecting = (_detection_inputs(segments), later) if later is not None else None
+
+    def release(self) -> None:
+        """Stop detection started by `prefetch` that `draft` has not taken up."""
+        if self._detecting is not None:
+            self._detecting[1].cancel()
+            self._detecting = None
 
     def candidates(self, segments: Sequence[Segment], context: dict[str, list[str]],
                    vocab: set[str]) -> list[_Candidate]:
         """Proposals (`proposals`), then challenges a rule can read an action from; every parse in batches."""
-        asks = P.spread(is_proposal, segments)  # in two processes when there are many
+        started, self._detecting = self._detecting, None
+        if started is not None and started[0] == _detection_inputs(segments):
+            asks = started[1].result()
+        else:
+            if started is not None:
+                started[1].cancel()
+            asks = P.spread(is_proposal, segments)  # in two processes when there are many
         challengers = [s for s, ask in zip(segments, asks) if not ask and names_a_challenge(s)]
         drafts = P.batched(lambda s: shape_challenge_draft(s.text, context.get(s.id, []), vocab), challengers)
         challenge = {s.id: d for s, d in zip(challengers, drafts) if d is not None}

@@ -21,6 +21,8 @@ statements: 9.0 / 4.0 / 2.2 ms of CPU a text, alone / batched / batched without 
   the same Doc with POS and lemmas, added by running those pipes alone on it (they read the tags only).
 - `remember(key, compute)`: a pure result kept per key in the store (a clause's verdict).
 - `spread(fn, items)`: `batched` split with a forked second process when there are many items.
+- `spread_later(fn, items) -> Later | None`: the same list, started now in forked workers that use only idle
+  cores; `Later.result()` finishes it here (taking the parts no worker has begun) and returns it.
 - `session()`: one store for every `batched` call inside it (drafting opens one per run), so a text parsed
   to find proposals is not parsed again to word them; without a session each `batched` call has its own.
 
@@ -40,7 +42,7 @@ from typing import Callable, Iterable, Sequence, TypeVar
 import numpy
 
 from .. import text as T
-from ..parallel import cores, fork_pool
+from ..parallel import cores, fork_pool, lower_priority
 
 BATCH_SIZE = 128  # texts per nlp.pipe batch (short statements: larger batches gain nothing, measured 64-256)
 CHUNK = 1000  # items run together: their Docs must fit in the store at once (wording reads up to ~20 each)
@@ -263,6 +265,25 @@ def _worker_part(fn: Callable[[Item], Out], items: list) -> tuple[list, int]:
     return out, _COUNTS["parsed"] - before
 
 
+def _gather(fn: Callable[[Item], Out], parts: Sequence[list], futures: Sequence, here: Iterable[int]) -> list[Out]:
+    """The parts' results in order: parts taken in the order `here` are done in this process until one is found
+    that a worker has begun (the workers take theirs from the other end, so the rest are theirs too), then the
+    workers' results are waited for; a part whose worker died is done here."""
+    done: list[list | None] = [None] * len(parts)
+    for i in here:
+        if not futures[i].cancel():
+            break
+        done[i] = batched(fn, parts[i])
+    for i, future in enumerate(futures):
+        if done[i] is None:
+            try:
+                done[i], parsed = future.result()
+            except BrokenProcessPool:  # the worker died (killed, out of memory): its part is done here
+                done[i], parsed = batched(fn, parts[i]), 0
+            _COUNTS["parsed"] += parsed
+    return [x for part in done for x in part]
+
+
 def spread(fn: Callable[[Item], Out], items: Iterable[Item], processes: int = PROCESSES,
            min_items: int = SPREAD_MIN, chunk: int = SPREAD_CHUNK) -> list[Out]:
     """`batched(fn, items)`, the same list, computed by this process and `processes - 1` forked ones when
@@ -279,21 +300,57 @@ def spread(fn: Callable[[Item], Out], items: Iterable[Item], processes: int = PR
     if pool is None:
         return batched(fn, items)
     parts = [items[i: i + chunk] for i in range(0, len(items), chunk)]
-    done: list[list | None] = [None] * len(parts)
     with pool:
         futures = {i: pool.submit(_worker_part, fn, parts[i]) for i in reversed(range(len(parts)))}
-        for i in range(len(parts)):
-            if not futures[i].cancel():  # a worker has it: the rest are taken too
-                break
-            done[i] = batched(fn, parts[i])
-        for i, future in futures.items():
-            if done[i] is None:
-                try:
-                    done[i], parsed = future.result()
-                except BrokenProcessPool:  # the worker died (killed, out of memory): its parts are done here
-                    done[i], parsed = batched(fn, parts[i]), 0
-                _COUNTS["parsed"] += parsed
-    return [x for part in done for x in part]
+        return _gather(fn, parts, [futures[i] for i in range(len(parts))], range(len(parts)))
+
+
+_LATER: dict = {}  # in a `spread_later` worker: the function and the items, shared by the fork (never pickled)
+
+
+def _later_start(fn: Callable, items: Sequence) -> None:
+    lower_priority()
+    _STORE.set(_Store())
+    _LATER.update(fn=fn, items=items)
+
+
+def _later_part(lo: int, hi: int) -> tuple[list, int]:
+    return _worker_part(_LATER["fn"], list(_LATER["items"][lo:hi]))
+
+
+class Later:
+    """`batched(fn, items)` under way in forked workers (`spread_later`); `result()` finishes and returns it,
+    `cancel()` drops what no worker has begun. Either shuts the workers down; call one of them once."""
+
+    def __init__(self, fn: Callable[[Item], Out], items: list, pool, chunk: int):
+        self.fn = fn
+        self.parts = [items[i: i + chunk] for i in range(0, len(items), chunk)]
+        self.pool = pool
+        # the workers take parts from the start; `result` takes them here from the end
+        self.futures = [pool.submit(_later_part, i, i + len(part)) for i, part in zip(range(0, len(items), chunk),
+                                                                                        self.parts)]
+
+    def result(self) -> list[Out]:
+        """The whole list, in the order of the items (in the current session for the parts done here)."""
+        with self.pool:
+            return _gather(self.fn, self.parts, self.futures, reversed(range(len(self.parts))))
+
+    def cancel(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def spread_later(fn: Callable[[Item], Out], items: Iterable[Item], processes: int = PROCESSES,
+                 min_items: int = SPREAD_MIN, chunk: int = SPREAD_CHUNK) -> Later | None:
+    """Start `batched(fn, items)` now in `processes` forked workers (at most one per core) that run only on
+    idle cores (`parallel.lower_priority`), so the stages before the one that needs it lend it the cores they
+    leave idle; None (do it later with `spread`) for fewer than `min_items` items or where no pool can run.
+    `fn` must be a module-level pure function (module docstring); the items are shared by the fork."""
+    items = list(items)
+    if len(items) < min_items or cores() < 2:
+        return None
+    T.parser()  # loaded before the fork, so the workers share it
+    pool = fork_pool(min(processes, cores()), _later_start, (fn, items))
+    return Later(fn, items, pool, chunk) if pool is not None else None
 
 
 def parsed_count() -> int:
@@ -302,4 +359,4 @@ def parsed_count() -> int:
 
 
 __all__: Sequence[str] = ["BATCH_SIZE", "CHUNK", "NeedParse", "batched", "full", "lazy", "parse", "parsed_count", "remember",
-                          "session", "spread", "unparsed"]
+                          "session", "spread", "spread_later", "Later", "unparsed"]

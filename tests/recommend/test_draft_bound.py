@@ -115,3 +115,59 @@ def test_spread_over_two_processes_gives_the_list_batched_gives():
 
 def _proposes(args):  # module level: `spread` sends it to the worker by name
     return proposals.proposes(*args)
+
+
+def test_spread_later_started_in_idle_workers_gives_the_list_batched_gives_and_leaves_no_worker():
+    import multiprocessing
+    import os
+    import time
+
+    rows = _labelled_rows()[:300]
+    items = [_args(r) for r in rows]
+    alone = P.batched(_proposes, items)
+    later = P.spread_later(_proposes, items, processes=2, min_items=1, chunk=50)
+    assert later is not None  # Linux with 2 cores or more
+    worker = next(iter(later.pool._processes.values()))
+    assert os.sched_getscheduler(worker.pid) == os.SCHED_IDLE  # runs only where nothing else wants the core
+    with P.session():
+        assert later.result() == alone and any(alone) and not all(alone)
+    assert multiprocessing.active_children() == []
+    cancelled = P.spread_later(_proposes, items, processes=2, min_items=1, chunk=50)
+    cancelled.cancel()  # the workers finish the part they hold, if any, then leave
+    deadline = time.monotonic() + 60
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert multiprocessing.active_children() == []
+    assert P.spread_later(_proposes, items, min_items=301) is None  # a small run: nothing started
+
+
+def test_drafting_takes_up_detection_prefetched_for_the_same_statements_only(monkeypatch):
+    from dataclasses import replace
+
+    from pipeline.records import Segment
+    from pipeline.recommend import drafting
+
+    segments = [Segment(id=f"s{i}", text=t, source="notes.txt", line_start=i, line_end=i, event="e", kind="bullet")
+                for i, t in enumerate(["Fund more youth workers", "The hall was cold", "Re-open the library"])]
+    monkeypatch.setattr(P, "SPREAD_MIN", 1)
+    started = []
+    real = P.spread_later
+
+    def spy(fn, items, *a, **k):
+        started.append(real(fn, items, min_items=1, chunk=1))
+        return started[-1]
+
+    monkeypatch.setattr(P, "spread_later", spy)
+    monkeypatch.setattr(P, "spread", lambda *a, **k: (_ for _ in ()).throw(AssertionError("detected again")))
+    drafter = drafting.RecommendationDrafter()
+    drafter.prefetch(segments)
+    with P.session():
+        cands = drafter.candidates(segments, drafting.context_of(segments), set())
+    assert [c.segment.id for c in cands] == ["s0", "s2"]
+    drafter.prefetch(segments)
+    other = [replace(segments[0], text="The bus was late"), *segments[1:]]
+    monkeypatch.setattr(P, "spread", lambda fn, items, *a, **k: P.batched(fn, items))
+    with P.session():
+        cands = drafter.candidates(other, drafting.context_of(other), set())
+    assert [c.segment.id for c in cands] == ["s2"]  # the started work was for other statements: done again
+    assert drafter._detecting is None
