@@ -79,9 +79,18 @@ def is_proposal(segment: Segment) -> bool:
 
 
 def _detection_inputs(segments: Sequence[Segment]) -> list[tuple]:
-    """What `is_proposal` reads of each statement (`proposals.segment_proposes`), to tell whether detection
-    started on some statements holds for others."""
-    return [(s.id, s.text, s.section, s.question, s.context, s.kind, s.attributes.get("about")) for s in segments]
+    """What `is_proposal` reads of each statement (`proposals.segment_proposes`): small to hand to a worker,
+    and it tells whether detection started on some statements holds for others."""
+    return [(s.id, s.text, tuple(s.section), s.question, s.context, s.kind, s.attributes.get("about"))
+            for s in segments]
+
+
+def _proposes_inputs(inputs: tuple) -> bool:
+    """`is_proposal` of the statement `_detection_inputs` read `inputs` from."""
+    sid, text, section, question, context, kind, about = inputs
+    return is_proposal(Segment(id=sid, text=text, source="", line_start=0, line_end=0, event="", kind=kind,
+                               section=list(section), question=question, context=context,
+                               attributes={"about": about} if about is not None else {}))
 
 
 def names_a_challenge(segment: Segment) -> bool:
@@ -200,8 +209,9 @@ class RecommendationDrafter:
         """Start finding the proposals among `segments` in the background (`parse.spread_later`: forked workers
         on idle cores), for `draft` to take up if it is given the same statements; nothing for a small run."""
         self.release()
-        later = P.spread_later(is_proposal, segments)
-        self._detecting = (_detection_inputs(segments), later) if later is not None else None
+        inputs = _detection_inputs(segments)
+        later = P.spread_later(_proposes_inputs, inputs)
+        self._detecting = (inputs, later) if later is not None else None
 
     def release(self) -> None:
         """Stop detection started by `prefetch` that `draft` has not taken up."""

@@ -33,6 +33,7 @@ ask with `ner=True` where entities are read. Stored Docs drop `doc.tensor` (no r
 """
 from __future__ import annotations
 
+import pickle
 from collections import OrderedDict
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -305,30 +306,29 @@ def spread(fn: Callable[[Item], Out], items: Iterable[Item], processes: int = PR
         return _gather(fn, parts, [futures[i] for i in range(len(parts))], range(len(parts)))
 
 
-_LATER: dict = {}  # in a `spread_later` worker: the function and the items, shared by the fork (never pickled)
+_LATER: dict = {}  # in a `spread_later` worker: the function and the pickled parts, shared by the fork
 
 
-def _later_start(fn: Callable, items: Sequence) -> None:
+def _later_start(fn: Callable, parts: Sequence[bytes]) -> None:
     lower_priority()
     _STORE.set(_Store())
-    _LATER.update(fn=fn, items=items)
+    _LATER.update(fn=fn, parts=parts)
 
 
-def _later_part(lo: int, hi: int) -> tuple[list, int]:
-    return _worker_part(_LATER["fn"], list(_LATER["items"][lo:hi]))
+def _later_part(i: int) -> tuple[list, int]:
+    return _worker_part(_LATER["fn"], pickle.loads(_LATER["parts"][i]))
 
 
 class Later:
     """`batched(fn, items)` under way in forked workers (`spread_later`); `result()` finishes and returns it,
     `cancel()` drops what no worker has begun. Either shuts the workers down; call one of them once."""
 
-    def __init__(self, fn: Callable[[Item], Out], items: list, pool, chunk: int):
+    def __init__(self, fn: Callable[[Item], Out], parts: list[list], pool):
         self.fn = fn
-        self.parts = [items[i: i + chunk] for i in range(0, len(items), chunk)]
+        self.parts = parts
         self.pool = pool
         # the workers take parts from the start; `result` takes them here from the end
-        self.futures = [pool.submit(_later_part, i, i + len(part)) for i, part in zip(range(0, len(items), chunk),
-                                                                                        self.parts)]
+        self.futures = [pool.submit(_later_part, i) for i in range(len(parts))]
 
     def result(self) -> list[Out]:
         """The whole list, in the order of the items (in the current session for the parts done here)."""
@@ -344,13 +344,17 @@ def spread_later(fn: Callable[[Item], Out], items: Iterable[Item], processes: in
     """Start `batched(fn, items)` now in `processes` forked workers (at most one per core) that run only on
     idle cores (`parallel.lower_priority`), so the stages before the one that needs it lend it the cores they
     leave idle; None (do it later with `spread`) for fewer than `min_items` items or where no pool can run.
-    `fn` must be a module-level pure function (module docstring); the items are shared by the fork."""
+    `fn` must be a module-level pure function (module docstring) and the items must pickle."""
     items = list(items)
     if len(items) < min_items or cores() < 2:
         return None
     T.parser()  # loaded before the fork, so the workers share it
-    pool = fork_pool(min(processes, cores()), _later_start, (fn, items))
-    return Later(fn, items, pool, chunk) if pool is not None else None
+    parts = [items[i: i + chunk] for i in range(0, len(items), chunk)]
+    # each part pickled here, before the fork: a worker reading the parent's objects would write to their
+    # reference counts and so copy every page they sit on (at a million statements, gigabytes)
+    pickled = [pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL) for part in parts]
+    pool = fork_pool(min(processes, cores()), _later_start, (fn, pickled))
+    return Later(fn, parts, pool) if pool is not None else None
 
 
 def parsed_count() -> int:
