@@ -11,6 +11,7 @@ from .. import text as T
 from . import parse as P
 from .phrases import (ABSTRACT_SUFFIX, FEELING_VERBS, ING_NOUNS, LEADING_ADVERBS, MASS_NOUNS, PROBLEM_HEADS,
                       conjugate3, first_word_in_noun_phrase, has_main_finite_verb, lower_first, norm, np_head)
+from .lexicon import VERB_FOR_THING
 from .style import opens_with_verb
 
 
@@ -97,8 +98,9 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
         # "youth worker back on the estate": a thing lost and wanted again
         article = "" if head.tag_ != "NN" or head.lemma_ in MASS_NOUNS or doc[0].pos_ in ("DET", "PRON") else "an " if re.match(r"[aeiou]", np, re.I) else "a "
         return f"bring {article}{lower_first(doc[: back.i].text, doc)} back {doc[back.i + 1:].text}".strip(), "wish"
+    verb = VERB_FOR_THING.get(head.lemma_.lower(), "provide") if head.tag_ in ("NN", "NNS") else "provide"
     if lead:
-        return f"{lead} {lower_first(np, doc)}", "wish"
+        return f"{verb if lead == 'provide' else lead} {lower_first(np, doc)}", "wish"
     if len([t for t in doc if t.is_alpha]) < 2 or all((t.pos_ == "PROPN" and t.i > 0) or t.ent_type_ in ("NORP", "GPE")
                                                      for t in doc if t.is_alpha and t.i != head.i):
         return None  # "BAME women", "Muslim community": a group named, not an ask
@@ -109,8 +111,8 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
             and not any(t.tag_ in ("NNS", "NNPS") and t.i < head.i and t.dep_ in ("nsubj", "ROOT") for t in doc):
         # no article for a plural that the parser did not take as the head ("Swings for older kids, not just ...")
         article = "an" if re.match(r"[aeiou]", np, re.I) else "a"
-        return f"provide {article} {lower_first(np, doc)}", "wish"
-    return f"provide {lower_first(np, doc)}", "wish"
+        return f"{verb} {article} {lower_first(np, doc)}", "wish"
+    return f"{verb} {lower_first(np, doc)}", "wish"
 
 
 def participle_np(doc) -> tuple[str, str] | None:

@@ -80,3 +80,30 @@ BENEFIT_RE = re.compile(
 # one place would save trips", a plan's own feature praised under "What do you think of the plan?")
 WISHED_RE = re.compile(r"^(?:a|an|more|better|extra|free|cheaper|longer|later|earlier|proper|regular|another|new|"
                        r"(?!(?:nothing|something|anything|everything|thing|having)\b)\w+ing)\b", re.I)
+
+# the verb a person would put before a thing asked for, by the thing's head noun ("Need relationships before the point
+# of crisis" -> "Build relationships ...", "A regular forum to discuss ..." -> "Set up a regular forum ..."); any
+# other thing is provided
+VERB_FOR_THING = {
+    **dict.fromkeys("relationship partnership trust capacity link bridge connection confidence coalition alliance".split(),
+                    "build"),
+    **dict.fromkeys("discussion conversation meeting event workshop consultation dialogue debate assembly festival".split(),
+                    "hold"),
+    **dict.fromkeys("forum hub group panel board scheme fund network helpline committee taskforce register database "
+                    "directory website platform".split(), "set up"),
+    **dict.fromkeys("strategy plan policy framework vision toolkit charter protocol".split(), "develop"),
+    **dict.fromkeys("campaign programme program project initiative".split(), "run"),
+    "approach": "take",
+}
+
+# a report pointing at its own pages ("Recommendations for each group are proposed below"), not an ask
+SIGNPOST_RE = re.compile(
+    r"\b(are|is|were|was|have been|has been)\s+(proposed|suggested|recommended|set out|outlined|listed|presented|"
+    r"described|summari[sz]ed|given|shown|detailed)\s+(below|above|overleaf|in (the )?(following|next|previous|attached)\s+"
+    r"(section|chapter|table|pages?|appendix))\b", re.I)
+# a thing said to be on its way ("Comms due to be launched imminently", "Report expected early February"): progress
+# reported, not a thing asked for ("due to" alone is a cause: "More carers' support due to increased demand")
+STATUS_RE = re.compile(
+    r"\bdue\s+to\s+(be\s+\w+(ed|en)|start|open|close|launch|finish|begin|end|happen|arrive|complete|go\s+live)\b|\bdue\s+(in|on|by|early|late|next|this|imminently|shortly|soon)\b|"
+    r"\b(expected|scheduled|planned|pencilled\s+in|booked)\s+(for|in|on|by|early|late|next|this|imminently|shortly|soon)\b",
+    re.I)

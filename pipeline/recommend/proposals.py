@@ -49,7 +49,8 @@ from .. import text as T
 from ..records import Segment
 from . import parse as P
 from .lexicon import (BENEFIT_RE, IMPERATIVE_VERBS, LACK_EXCLUDE_RE, LACK_INNER_RE, LACK_NOT_ASK,  # noqa: F401
-                      LACK_OPEN_RE, NOT_ACTION_VERBS, NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE, PERSON_WORDS, WISHED_RE)
+                      LACK_OPEN_RE, NOT_ACTION_VERBS, NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE, PERSON_WORDS, SIGNPOST_RE,
+                      STATUS_RE, WISHED_RE)
 
 # --------------------------------------------------------------------------- the proposal detector
 SOLUTION_PROMPT_RE = re.compile(
@@ -460,7 +461,7 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
         # "Mark proposed that the group apply to ..."
         ("request", True, lambda: bool(sub) and any(t.tag_ in ("VB", "MD") or t.tag_ == "VBP" and t.lower_ == t.lemma_
                                                     for t in P.parse(sub.group("rest"), ner=False))),
-        ("request", False, lambda: bool(REQUEST_RE.search(c)) and not re.search(
+        ("request", False, lambda: bool(REQUEST_RE.search(c)) and not SIGNPOST_RE.search(c) and not re.search(
             r"\basked (why|whether|if|how|what)\b|\b(don'?t|not) want|\b(like|love|want) to (know|ask|hear|say|thank|add|"
             r"understand|find out|mention|point out|comment|echo|share)\b", c, re.I)),
         ("question", False, lambda: bool(re.search(r"\basked (why|whether|if|how)\b", c, re.I))),
@@ -471,7 +472,7 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
          and not LACK_EXCLUDE_RE.search(c)),
         ("lack", True, lambda: _inner_lack(c, doc()) and not LACK_EXCLUDE_RE.search(c)),
         ("wish", False, lambda: whole and _benefit_wish(c)),  # "More buses would make a real difference"
-        ("wish", True, lambda: whole and (_wish(c, doc()) or _gerund_action(doc()) or
+        ("wish", True, lambda: whole and not STATUS_RE.search(c) and (_wish(c, doc()) or _gerund_action(doc()) or
                                           _named_wish(c) is not None and _named_thing_wish(c, doc()))),
         # "Why cant the council use the empty bank building" (no '?')
         ("question", False, lambda: whole and bool(ASK_QUESTION_RE.match(c)) and bool(re.match(r"^why\b", c, re.I))),

@@ -73,3 +73,23 @@ def test_love_is_not_an_action_asked_for():
 def test_proposes_agrees_with_proposal_form(text):
     for section in (NEUTRAL, "Concerns raised", ()):
         assert proposes(text, section) == (proposal_form(text, section) is not None)
+
+
+@pytest.mark.parametrize("text", [
+    "Newsletter due to be published next month.",
+    "Training for volunteers expected early March",
+    "Second drop-in session scheduled for the spring",
+    "Actions for each partner are set out below, with a lead for each.",
+    "A community hub is proposed in the following section of the plan.",
+])
+def test_progress_reported_and_a_report_pointing_at_its_own_pages_are_not_asks(text):
+    assert proposal_form(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "More support for carers due to increased demand",  # "due to" giving a cause, not a date
+    "A newsletter in plain English for every household",
+    "A community hub was proposed by several residents",
+])
+def test_a_wish_or_reported_ask_keeps_its_form_beside_those_words(text):
+    assert proposal_form(text) is not None

@@ -94,3 +94,19 @@ def test_a_stranded_preposition_ends_a_relative_clause_but_a_cut_preposition_doe
     assert "dangling_end" not in style_problems(text)
     assert trim(text) == text
     assert "dangling_end" in style_problems("Ask the council to sell to a developer who will cut the homes at")
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # a thing asked for takes the verb a person would use with it, not always "provide"
+    ("Need relationships with faith leaders before any crisis", "Build relationships with faith leaders before any crisis"),
+    ("A regular forum for tenants to raise repairs", "Set up a regular forum for tenants to raise repairs"),
+    ("Strategy for tackling loneliness among older people", "Develop a strategy for tackling loneliness among older people"),
+    ("Joined-up approach between housing and health", "Take a joined-up approach between housing and health"),
+    ("Quarterly meetings with the ward councillors", "Hold quarterly meetings with the ward councillors"),
+    # anything else is provided
+    ("More benches along the river path", "Provide more benches along the river path"),
+    ("A youth club on the estate", "Provide a youth club on the estate"),
+])
+def test_a_thing_asked_for_takes_the_verb_that_goes_with_it(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
