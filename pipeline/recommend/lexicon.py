@@ -107,3 +107,16 @@ STATUS_RE = re.compile(
     r"\bdue\s+to\s+(be\s+\w+(ed|en)|start|open|close|launch|finish|begin|end|happen|arrive|complete|go\s+live)\b|\bdue\s+(in|on|by|early|late|next|this|imminently|shortly|soon)\b|"
     r"\b(expected|scheduled|planned|pencilled\s+in|booked)\s+(for|in|on|by|early|late|next|this|imminently|shortly|soon)\b",
     re.I)
+
+# words that look like a reported ask but report something else: the method ("Participants were asked to identify
+# ..."), thanks ("We would like to thank ..."), or a finding after "suggested that" with no modal and no base form
+# ("It was suggested that some have already had their fingers burned")
+NOT_REQUEST_RE = re.compile(
+    r"\b(participants|attendees|delegates|respondents|people|everyone|members|organisations|groups|residents|those|we|"
+    r"they)\b[^.]{0,60}?\b(were|was|are|are being|have been)\s+(also\s+|then\s+|first\s+)?asked\s+to\s+(respond|complete|"
+    r"comment|share|give|provide|rate|score|vote|prioriti[sz]e|rank|discuss|think|consider|reflect|write|fill|input|help|"
+    r"take\s+part|identify|list|choose|say|note|describe|tell)\b|"
+    r"\b(thank|thanks|gratitude|grateful)\b|"
+    r"\b(suggested|proposed|recommended)\s+that\s+(?!(?:[\w'’-]+\s+){0,8}?(?:should|must|could|would|might|ought|need|needs|"
+    r"needed|will|shall|be|is\s+needed|are\s+needed)\b)(?:[\w'’-]+\s+){0,6}?(has|have|had|is|are|was|were|did|does)\b",
+    re.I)

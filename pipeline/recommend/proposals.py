@@ -49,8 +49,8 @@ from .. import text as T
 from ..records import Segment
 from . import parse as P
 from .lexicon import (BENEFIT_RE, IMPERATIVE_VERBS, LACK_EXCLUDE_RE, LACK_INNER_RE, LACK_NOT_ASK,  # noqa: F401
-                      LACK_OPEN_RE, NOT_ACTION_VERBS, NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE, PERSON_WORDS, SIGNPOST_RE,
-                      STATUS_RE, WISHED_RE)
+                      LACK_OPEN_RE, NOT_ACTION_VERBS, NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE, NOT_REQUEST_RE, PERSON_WORDS,
+                      SIGNPOST_RE, STATUS_RE, WISHED_RE)
 
 # --------------------------------------------------------------------------- the proposal detector
 SOLUTION_PROMPT_RE = re.compile(
@@ -252,8 +252,9 @@ def _comma_imperative(sentence: str) -> bool:
         first = piece.split(" ", 1)[0].lower() if piece else ""
         if first not in IMPERATIVE_VERBS or len(piece.split()) < 2:
             continue
-        if not _finite_verb(P.parse(",".join(parts[:k + 1]), ner=False)):
-            continue  # after a verbless label ("Muslim community – changing as an organisation, continue ...")
+        before = ",".join(parts[:k + 1])
+        if not _finite_verb(P.parse(before, ner=False)) or re.search(r"\b(who|which|that)\b[^,]*,[^,]*$", before, re.I):
+            continue  # after a verbless label ("Muslim community – changing ..., continue"), or inside "who, ..., work"
         doc = P.parse(piece, ner=False)
         toks = [t for t in doc if not t.is_punct]
         if toks and toks[0].tag_ == "VB" and not any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in doc):
@@ -459,9 +460,11 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
     sub = SUBJUNCTIVE_RE.search(c)
     return [
         # "Mark proposed that the group apply to ..."
-        ("request", True, lambda: bool(sub) and any(t.tag_ in ("VB", "MD") or t.tag_ == "VBP" and t.lower_ == t.lemma_
-                                                    for t in P.parse(sub.group("rest"), ner=False))),
-        ("request", False, lambda: bool(REQUEST_RE.search(c)) and not SIGNPOST_RE.search(c) and not re.search(
+        ("request", True, lambda: bool(sub) and not NOT_REQUEST_RE.search(c) and any(
+            t.tag_ in ("VB", "MD") or t.tag_ == "VBP" and t.lower_ == t.lemma_ and t.dep_ != "aux"
+            for t in P.parse(sub.group("rest"), ner=False))),
+        ("request", False, lambda: bool(REQUEST_RE.search(c)) and not SIGNPOST_RE.search(c) and
+         not NOT_REQUEST_RE.search(c) and not re.search(
             r"\basked (why|whether|if|how|what)\b|\b(don'?t|not) want|\b(like|love|want) to (know|ask|hear|say|thank|add|"
             r"understand|find out|mention|point out|comment|echo|share)\b", c, re.I)),
         ("question", False, lambda: bool(re.search(r"\basked (why|whether|if|how)\b", c, re.I))),

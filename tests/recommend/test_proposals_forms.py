@@ -93,3 +93,24 @@ def test_progress_reported_and_a_report_pointing_at_its_own_pages_are_not_asks(t
 ])
 def test_a_wish_or_reported_ask_keeps_its_form_beside_those_words(text):
     assert proposal_form(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "Participants were first asked to identify the three things that matter most to them.",
+    "Residents at the drop-in were asked to rate each of the options.",
+    "We would like to thank everyone who gave up an evening to come along.",
+    "The steering group wishes to record its gratitude to the volunteers.",
+    "It was suggested that several groups have already lost their funding.",
+    "Lastly, we thank the tenants who, week in and week out, keep the garden going.",
+])
+def test_the_method_thanks_and_a_finding_after_suggested_that_are_not_asks(text):
+    assert proposal_form(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "The housing officer was asked to chase the repairs.",
+    "It was suggested that a second bus could run on Sundays.",
+    "It was suggested that the council fund a youth worker.",
+])
+def test_a_reported_ask_of_someone_or_with_a_modal_or_base_form_is_still_an_ask(text):
+    assert proposal_form(text) == "request"
