@@ -28,16 +28,41 @@ def imperative(clause: str) -> tuple[str, str] | None:
     tok = doc[0] if len(doc) else None
     if tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i:
         return None  # "cooking classes for dads": the -ing word names a kind of thing, it is no action
+    # "Building an evidence base": an -ing word that is often a noun is a verb before an article or possessive
+    noun_ing = tok is not None and tok.lower_ in ING_NOUNS and not (len(doc) > 1 and doc[1].lower_ in GERUND_OBJECT_OPENERS)
     if tok is not None and tok.lower_.endswith("ing") and (tok.tag_ == "VBG" or (
-            tok.lower_ not in ING_NOUNS and T.is_verb_lemma(gerund_base(tok.lower_)) and not has_main_finite_verb(doc))):
+            not noun_ing and T.is_verb_lemma(gerund_base(tok.lower_)) and not has_main_finite_verb(doc))):
         base = gerund_base(tok.lower_)
-        if tok.lower_ not in ING_NOUNS and T.is_verb_lemma(base) and (tok.dep_ in ("ROOT", "csubj") or tok.tag_ != "VBG") and not any(
+        if not noun_ing and T.is_verb_lemma(base) and (tok.dep_ in ("ROOT", "csubj") or tok.tag_ != "VBG") and not any(
                 t.dep_ == "ROOT" and t.i != tok.i and t.pos_ in ("VERB", "AUX") for t in doc):
             rest = doc[1:].text
             rest = re.sub(r"\b(and|or|&)\s+(\w+ing)\b",
                           lambda m: f"{m.group(1)} {gerund_base(m.group(2))}", rest)
             return f"{base} {rest}".strip(), "gerund"
     return None
+
+
+GERUND_OBJECT_OPENERS = {"a", "an", "the", "our", "their", "its", "this", "these", "those", "more", "new", "better"}
+# a thing said to be needed: "More youth workers are needed on the estate", "Better street lighting needed"
+NEEDED_RE = re.compile(r"^(?P<what>[^,;:]+?)\s+((is|are)\s+)?(really\s+|also\s+|urgently\s+|badly\s+|still\s+)?"
+                       r"(needed|required|wanted)(?P<rest>\s+(on|in|at|for|to|across|around|within|throughout|along|near|"
+                       r"outside|inside|between|among|from|by)\b.*)?$", re.I)
+EXAMPLE_RE = re.compile(r"\s*,?\s+(e\.g\.?|eg|i\.e\.?|ie|for example|for instance)\s.*$", re.I)
+
+
+def needed(clause: str) -> tuple[str, str] | None:
+    """'More youth workers are needed on the estate' -> 'Provide more youth workers on the estate' (the thing, then
+    where or what for); None unless the part before "needed" is a noun phrase `np_wish` can ask for."""
+    m = NEEDED_RE.match(clause.rstrip(" .!"))
+    if not m or has_main_finite_verb(P.parse(m.group("what"), ner=False)):
+        return None
+    what, rest = m.group("what"), m.group("rest") or ""
+    if len(what.split()) == 1:  # "Training is needed for volunteers", "Help is needed" (not "Some are needed")
+        tag = P.parse(what, ner=False)[0].tag_
+        noun = tag in ("NN", "NNS") or tag == "VBG" and what.lower() in ING_NOUNS
+        return (f"{VERB_FOR_THING.get(what.lower(), 'provide')} {what.lower()}{rest}", "needed") if noun else None
+    wish = np_wish(what)
+    return (wish[0] + rest, "needed") if wish else None
 
 
 def gerund_base(word: str) -> str:
@@ -84,6 +109,8 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
         bare = re.sub(r"^(a|an|the)\s+", "", np, flags=re.I)
         return f"tackle {lower_first(bare, doc)}", "wish_problem"
     abstract = head is not None and ABSTRACT_SUFFIX.search(head.lower_) is not None
+    if first in ("extra", "additional") and not abstract:
+        return f"provide {lower_first(np, doc)}", "wish"  # "Additional resources": "increase resources" loses them
     if first in ("more", "greater", "increased", "higher", "extra", "additional"):
         rest = doc[1:].text
         if first == "more" and not abstract:

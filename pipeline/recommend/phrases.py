@@ -51,8 +51,8 @@ PREFIX_RE = re.compile(r"^\s*((sub-?point|note|nb|comment|other|also|idea|sugges
                        r"recommendation|solution)s?\s*[:\-–—]\s*)", re.I)
 REPORTED_RE = re.compile(r"^(it\s+(was|is|has\s+been)\s+(also\s+|further\s+|often\s+|widely\s+)?(suggested|proposed|recommended|agreed|felt|noted|"
                          r"recognised|acknowledged|accepted|said|argued)\s*,?\s+that\s+|"
-                         r"(overall,?\s+|however,?\s+)*it\s+(seems|appears|is\s+(very\s+)?(probable|likely|clear|evident|apparent|"
-                         r"fitting|recommended|suggested))\s+that\s+|"
+                         r"(overall,?\s+|however,?\s+)*it\s+((would|does|did|might)\s+)?(seems?|appears?|is\s+(very\s+)?(probable|likely|"
+                         r"clear|evident|apparent|fitting|recommended|suggested))(,?\s+(then|therefore|thus))?,?\s+that\s+|"
                          r"in\s+order\s+to\s+[^,]{3,80},\s+|"
                          r"(the\s+)?([\w-]+\s+)?(consensus|view|feeling|conclusion)\s+(was|is)\s+that\s+|"
                          r"([\w'’,]+\s+){0,8}?(suggested|felt|said|agreed|stated|noted|proposed|recommended|"

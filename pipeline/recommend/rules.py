@@ -13,7 +13,7 @@ import re
 
 from .. import text as T
 from . import parse as P
-from .actions import imperative, np_wish, participle_np
+from .actions import EXAMPLE_RE, imperative, needed, np_wish, participle_np
 from .lexicon import BENEFIT_RE
 from .phrases import CHALLENGE_RE  # noqa: F401  (drafting reads it here)
 from .phrases import CHAT_RE
@@ -402,6 +402,9 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
         return out
     if not clause.rstrip().endswith("?"):
         clause = CHAT_RE.sub("", _cut_splice(clause)).rstrip(" ,")  # "Dropped kerb please, I can't ..."
+    out = needed(clause)
+    if out:
+        return out
     if re.match(r"^(more|better|improved|greater|increased|longer[- ]term|fewer|less)\b", clause, re.I) and \
             not re.search(r"\b(should|must|need|needs|has to|have to)\b", clause, re.I):
         return np_wish(clause)
@@ -549,6 +552,9 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
             T.is_verb_lemma(m.group("vp").split(" ")[0]) and noun_phrase_only(P.parse(m.group("actor"))) and \
             is_actor(P.parse(m.group("actor"))) and not re.search(r"\b(which|who|that|holding|to)\b", m.group("actor"), re.I):
         return f"ask {lower_first(m.group('actor'))} to {m.group('vp')}", "actor_to"
+    example = EXAMPLE_RE.search(clause)  # "New structures that respond better e.g. how older people are supported"
+    if example and example.start() > 0 and not noun_phrase_only(doc) and has_main_finite_verb(P.parse(clause[example.start():])):
+        return shape_clause(clause[: example.start()])
     if noun_phrase_only(doc) and len(words(clause)) >= 2:
         out = participle_np(doc)
         if out:

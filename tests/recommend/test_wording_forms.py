@@ -110,3 +110,22 @@ def test_a_stranded_preposition_ends_a_relative_clause_but_a_cut_preposition_doe
 def test_a_thing_asked_for_takes_the_verb_that_goes_with_it(statement, expected):
     out = shape(statement)
     assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # a thing said to be needed keeps where and what for
+    ("More dog bins are needed along the canal path.", "Provide more dog bins along the canal path"),
+    ("Better signage needed at the station", "Improve signage at the station"),
+    ("It would seem, then, that extra volunteers are required across the summer.",
+     "Provide extra volunteers across the summer"),
+    ("A crossing is badly needed outside the primary school", "Provide a crossing outside the primary school"),
+    ("Training is needed for new committee members", "Provide training for new committee members"),
+    # an -ing word that is often a noun is a verb before an article
+    ("Building a list of local volunteers and sharing it with the groups",
+     "Build a list of local volunteers and share it with the groups"),
+    # an example given as a clause is left out of a noun phrase asked for
+    ("New rules that protect tenants better e.g. how deposits are returned", "Provide new rules that protect tenants better"),
+])
+def test_needed_things_gerunds_and_example_clauses(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
