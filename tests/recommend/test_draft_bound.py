@@ -139,6 +139,7 @@ def test_spread_later_started_in_idle_workers_gives_the_list_batched_gives_and_l
         time.sleep(0.1)
     assert multiprocessing.active_children() == []
     assert P.spread_later(_proposes, items, min_items=301) is None  # a small run: nothing started
+    assert P.spread_later(_proposes, items, min_items=1, max_items=299) is None  # a huge one: started when needed
 
 
 def test_drafting_takes_up_detection_prefetched_for_the_same_statements_only(monkeypatch):
