@@ -117,7 +117,7 @@ def _modal(doc) -> tuple[str, str] | None:
     # the modal clause must open the statement ("Mental health drop in ... so people don't have to wait"
     # is a wish whose purpose clause holds the modal)
     opening = subj_tok.left_edge.i if subj_tok is not None else min(verb.i, holder.i)
-    if any(t.pos_ not in ("ADV", "CCONJ", "PUNCT", "INTJ", "AUX") for t in doc[:opening]):
+    if any(t.pos_ not in ("ADV", "CCONJ", "PUNCT", "INTJ", "AUX", "PART") for t in doc[:opening]):  # PART: "Shouldn't"
         return None
     neg = any(c.dep_ == "neg" for c in list(holder.children) + list(verb.children))
     passive = any(c.dep_ == "auxpass" for c in verb.children) or (verb.tag_ == "VBN" and any(
@@ -171,6 +171,8 @@ def _modal(doc) -> tuple[str, str] | None:
         return None  # the modal belongs to another clause ("... were too centralised and suggested that ... could")
     if copula:
         if not subject or kind == "generic":
+            if not subject and not neg and len(after) and after[0].lower_ in WISH_OPENERS and any(t.pos_ == "NOUN" for t in after):
+                return np_wish(after_text)  # "Should be more buses on Sundays": "there" left out
             if len(after) and after[0].pos_ in ("ADJ", "VERB") and after[0].tag_ != "VBG":
                 return f"{'do not ' if neg else ''}be {after_text}", "modal_copula"
             return None
@@ -192,6 +194,9 @@ def _modal(doc) -> tuple[str, str] | None:
     finite = (f"does not {lemma}" if not plural else f"do not {lemma}") if neg else \
         (lemma if plural else conjugate3(lemma))
     return f"ensure {lower_first(subject)} {finite} {after_text}", "modal_thing"
+
+
+WISH_OPENERS = {"more", "a", "an", "some", "better", "extra", "enough", "fewer", "less", "proper", "free", "cheaper"}
 
 
 # people who act themselves: "Residents complained about ..." is a report, not a wish that they be complained

@@ -97,6 +97,9 @@ def _keeps_capital(text: str) -> bool:
 
 
 def opens_with_verb(text: str) -> bool:
+    negative = re.match(r"^(do\s+not|don['’]t|never)\s+(?P<rest>\S.*)$", text, re.I)
+    if negative:  # "Do not put all communities in one block", "Don't forget the carers"
+        return opens_with_verb(negative.group("rest"))
     first = text.split(" ", 1)[0].strip(",.;:").lower()
     if not first or not T.is_verb_lemma(first.replace("’", "'")):
         return False
@@ -116,7 +119,7 @@ def opens_with_verb(text: str) -> bool:
         head = head.head
     if head.dep_ != "ROOT" and first not in PLAN_VERBS:
         return False
-    return tok.tag_ in ("VB", "VBP") or (first in ("do", "don't") and "not" in text.lower().split()[:2])
+    return tok.tag_ in ("VB", "VBP")
 
 
 def style_problems(draft: str, vocabulary: Iterable[str] = ()) -> list[str]:

@@ -129,3 +129,20 @@ def test_a_thing_asked_for_takes_the_verb_that_goes_with_it(statement, expected)
 def test_needed_things_gerunds_and_example_clauses(statement, expected):
     out = shape(statement)
     assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # a note's modal with its subject left out
+    ("Should be more benches in the park", "Provide more benches in the park"),
+    ("Shouldn't close the day centre on Fridays", "Do not close the day centre on Fridays"),
+    ("Mustn't forget the young carers", "Do not forget the young carers"),
+])
+def test_a_modal_with_its_subject_left_out_is_worded_as_the_ask(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("draft", ["Do not put all communities into one block", "Don't forget the carers",
+                                   "Never close the library on Sundays"])
+def test_a_negative_order_passes_the_style_check(draft):
+    assert style_problems(draft) == []
