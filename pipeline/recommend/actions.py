@@ -42,6 +42,12 @@ def imperative(clause: str) -> tuple[str, str] | None:
     return None
 
 
+# nouns that are verbs too, opening a sentence whose subject was left out ("Results in a lesser service")
+LINKING_VERBS = {"results", "leads", "depends", "relies", "stems", "comes", "means", "causes", "seems", "looks", "feels"}
+# a thing that does harm, named with what it does ("attitudes and behaviours that get in the way of ...")
+HARMS_RE = re.compile(r"\b(that|which|who)\s+(\w+\s+)?((gets?|got|stands?|stood)\s+in\s+the\s+way|holds?\s+\w+\s+back|"
+                      r"hinders?|undermines?|excludes?|discourages?|damages?|harms?|disadvantages?|marginali[sz]es?)\b", re.I)
+ARTICLE_RE = re.compile(r"^(a|an|the)\s+", re.I)
 GERUND_OBJECT_OPENERS = {"a", "an", "the", "our", "their", "its", "this", "these", "those", "more", "new", "better"}
 # a thing said to be needed: "More youth workers are needed on the estate", "Better street lighting needed"
 NEEDED_RE = re.compile(r"^(?P<what>[^,;:]+?)\s+((is|are)\s+)?(really\s+|also\s+|urgently\s+|badly\s+|still\s+)?"
@@ -88,8 +94,8 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
         return None  # "always a delayed response", "dependent on ...": not a thing to provide
     probe = P.parse("It " + lower_first(np), ner=False)
     if len(probe) > 1 and probe[1].tag_ in ("VBZ", "VBD") and probe[1].dep_ == "ROOT" and \
-            not T.is_noun_lemma(probe[1].lemma_):
-        return None  # "Applies to other groups too": a sentence missing its subject
+            (not T.is_noun_lemma(probe[1].lemma_) or probe[1].lower_ in LINKING_VERBS):
+        return None  # "Applies to other groups too", "Results in a lesser service": a sentence missing its subject
     if first == "more" and len(doc) > 1 and doc[1].pos_ not in ("NOUN", "PROPN", "ADJ", "NUM", "VERB") or \
             first == "more" and len(doc) > 1 and doc[1].tag_ in ("VB", "VBP", "VBZ"):
         return None  # "more die during pregnancy": a finding, not a wish
@@ -104,6 +110,8 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     if all(t.pos_ in ("PROPN", "DET", "PUNCT", "CCONJ") for t in doc):
         return None  # a name alone ("Granby Toxteth Partnership") asks for nothing
     comparative = doc[0].tag_ in ("JJR", "RBR") or first in ("more", "better", "less", "fewer", "lower", "cheaper")
+    if HARMS_RE.search(np) and not comparative and first not in ("a", "an"):  # "attitudes that get in the way of ...": a problem to tackle
+        return f"tackle {lower_first(re.sub(ARTICLE_RE, '', np), doc)}", "wish_problem"
     if (head.lemma_.lower() in PROBLEM_HEADS or head.lower_ in PROBLEM_HEADS) and not comparative:
         # "cheaper bus fares", "lower rents": the comparative is the ask, not a problem to tackle
         bare = re.sub(r"^(a|an|the)\s+", "", np, flags=re.I)

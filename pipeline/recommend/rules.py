@@ -564,7 +564,7 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
         out = participle_np(doc)
         if out:
             return out
-        return np_wish(clause)
+        return None if re.match(r"the\s", clause, re.I) and not re.search(r"\b(back|again)\b", clause) else np_wish(clause)
     out = _resolution(doc)
     if out:
         return out

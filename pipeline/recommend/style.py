@@ -2,7 +2,7 @@
 
 Rules (names are stable, they are counted by the benchmark):
 - not_imperative      the draft does not open with a base-form verb ("Provide ...", "Re-open ...")
-- too_long / too_short more than MAX_WORDS words / fewer than 3
+- too_long / too_short more than MAX_WORDS words / fewer than 2, or two with an empty verb ("Do better")
 - work_towards        opens with "Work towards" (the old drafter's fallback)
 - dangling_end        ends on a function word, "e.g.", "such as", "including", ":" or a dash
 - dangling_eg         "e.g."/"eg"/"i.e." followed by fewer than two words
@@ -96,6 +96,9 @@ def _keeps_capital(text: str) -> bool:
     return len(first) > 1 and (first.isupper() or first[1:].lower() != first[1:])
 
 
+EMPTY_VERBS = {"do", "be", "get", "go", "make", "have"}  # "Do better", "Be more": no action named
+
+
 def opens_with_verb(text: str) -> bool:
     negative = re.match(r"^(do\s+not|don['’]t|never)\s+(?P<rest>\S.*)$", text, re.I)
     if negative:  # "Do not put all communities in one block", "Don't forget the carers"
@@ -135,7 +138,7 @@ def style_problems(draft: str, vocabulary: Iterable[str] = ()) -> list[str]:
         problems.append("not_imperative")
     if len(ws) > MAX_WORDS:
         problems.append("too_long")
-    if len(ws) < 2:
+    if len(ws) < 2 or len(ws) == 2 and ws[0].lower() in EMPTY_VERBS:
         problems.append("too_short")
     last = low.rstrip(" .!").split(" ")[-1] if low else ""
     before_last = low.rstrip(" .!").split(" ")[-2] if len(ws) > 1 else ""

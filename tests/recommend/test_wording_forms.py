@@ -146,3 +146,28 @@ def test_a_modal_with_its_subject_left_out_is_worded_as_the_ask(statement, expec
                                    "Never close the library on Sundays"])
 def test_a_negative_order_passes_the_style_check(draft):
     assert style_problems(draft) == []
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # a thing named with the harm it does is a problem to tackle, not a thing to provide
+    ("Eligibility rules that discourage small groups from applying", "Tackle eligibility rules that discourage small groups from applying"),
+    ("Attitudes that get in the way of young people taking part", "Tackle attitudes that get in the way of young people taking part"),
+    # a wished-for thing that stops something bad is still wished for
+    ("A speed camera that stops the racing on Mill Lane", "Provide a speed camera that stops the racing on Mill Lane"),
+])
+def test_a_harm_named_in_a_relative_clause_is_tackled(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement", [
+    "It was noted that the usual way of the sector, including small groups, is to bid for each project alone.",
+    "Leads to a poorer service for everyone.",
+    "They have a duty to do better",
+])
+def test_a_topic_a_subjectless_finding_or_an_empty_verb_keeps_its_own_words(statement):
+    assert shape(statement).rule.startswith("own_words")
+
+
+def test_an_empty_verb_with_nothing_after_it_is_too_short_to_publish():
+    assert "too_short" in style_problems("Do better") and "too_short" not in style_problems("Regain trust")
