@@ -11,7 +11,7 @@ from .. import text as T
 from . import parse as P
 from .phrases import (ABSTRACT_SUFFIX, FEELING_VERBS, ING_NOUNS, LEADING_ADVERBS, MASS_NOUNS, PROBLEM_HEADS,
                       conjugate3, first_word_in_noun_phrase, has_main_finite_verb, lower_first, norm, np_head)
-from .lexicon import VERB_FOR_THING
+from .lexicon import NP_PROBLEM_RE, VERB_FOR_THING
 from .style import opens_with_verb
 
 
@@ -54,6 +54,26 @@ NEEDED_RE = re.compile(r"^(?P<what>[^,;:]+?)\s+((is|are)\s+)?(really\s+|also\s+|
                        r"(needed|required|wanted)(?P<rest>\s+(on|in|at|for|to|across|around|within|throughout|along|near|"
                        r"outside|inside|between|among|from|by)\b.*)?$", re.I)
 EXAMPLE_RE = re.compile(r"\s*,?\s+(e\.g\.?|eg|i\.e\.?|ie|for example|for instance)\s.*$", re.I)
+
+
+# a place, then what it lacks: "The underpass by the station, no lighting and ...", "Bus stop on Elm Road – no shelter"
+LACK_AT_RE = re.compile(r"^(?P<place>[^,;:–—]{3,60}?)(,|\s[-–—]|:)\s+(there\s+is\s+|there['’]s\s+)?(no|not\s+enough|hardly\s+any)\s+"
+                        r"(?P<thing>[\w'’-]+(\s+[\w'’-]+){0,3}?)(\s+(and|or|so|but|at|after|for)\b.*|[,;.].*)?$", re.I)
+
+
+def lack_at_place(clause: str) -> tuple[str, str] | None:
+    """'The underpass by the station, no lighting and people sleeping there' -> 'Provide lighting at the underpass by
+    the station'; None unless the part before the lack is a noun phrase and the lack a thing (not "no one")."""
+    m = LACK_AT_RE.match(clause.rstrip(" .!"))
+    if not m or re.match(r"^(one|body|point|idea|way|need|time|longer)\b", m.group("thing"), re.I) or \
+            NP_PROBLEM_RE.search(m.group("thing")):
+        return None  # "no one to talk to", "Great event, no complaints": nothing to provide
+    place = P.parse(m.group("place"), ner=False)
+    if has_main_finite_verb(place) or np_head(place) is None or place[0].pos_ in ("PRON", "VERB", "AUX", "ADV") or \
+            place[0].tag_ in ("JJ", "JJS") and place[0].lower_ not in ("new", "old", "main", "local", "public"):
+        return None  # "Great event, no ...": praise, not a place
+    the = "the " if place[0].pos_ not in ("DET", "PRON", "PROPN", "NUM") and np_head(place).tag_ in ("NN", "NNS") else ""
+    return f"provide {m.group('thing')} at {the}{lower_first(m.group('place'), place)}", "lack"
 
 
 def needed(clause: str) -> tuple[str, str] | None:

@@ -171,3 +171,19 @@ def test_a_topic_a_subjectless_finding_or_an_empty_verb_keeps_its_own_words(stat
 
 def test_an_empty_verb_with_nothing_after_it_is_too_short_to_publish():
     assert "too_short" in style_problems("Do better") and "too_short" not in style_problems("Regain trust")
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # a place, then what it lacks
+    ("The footbridge over the canal, no lighting and nowhere to sit", "Provide lighting at the footbridge over the canal"),
+    ("Bus station car park, no lights after 6pm", "Provide lights at the bus station car park"),
+])
+def test_a_place_then_what_it_lacks_asks_for_the_thing_there(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement", ["Great event, no complaints", "The drop-in, no one to talk to",
+                                       "The new surgery, no problems since it opened"])
+def test_praise_or_no_problem_after_a_place_asks_for_nothing_there(statement):
+    assert shape(statement).rule != "lack"
