@@ -29,7 +29,8 @@ def imperative(clause: str) -> tuple[str, str] | None:
     if tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i:
         return None  # "cooking classes for dads": the -ing word names a kind of thing, it is no action
     # "Building an evidence base": an -ing word that is often a noun is a verb before an article or possessive
-    noun_ing = tok is not None and tok.lower_ in ING_NOUNS and not (len(doc) > 1 and doc[1].lower_ in GERUND_OBJECT_OPENERS)
+    noun_ing = tok is not None and tok.lower_ in ING_NOUNS and not (
+        len(doc) > 1 and doc[1].lower_ in GERUND_OBJECT_OPENERS)
     if tok is not None and tok.lower_.endswith("ing") and (tok.tag_ == "VBG" or (
             not noun_ing and T.is_verb_lemma(gerund_base(tok.lower_)) and not has_main_finite_verb(doc))):
         base = gerund_base(tok.lower_)
@@ -57,8 +58,8 @@ EXAMPLE_RE = re.compile(r"\s*,?\s+(e\.g\.?|eg|i\.e\.?|ie|for example|for instanc
 
 
 # a place, then what it lacks: "The underpass by the station, no lighting and ...", "Bus stop on Elm Road – no shelter"
-LACK_AT_RE = re.compile(r"^(?P<place>[^,;:–—]{3,60}?)(,|\s[-–—]|:)\s+(there\s+is\s+|there['’]s\s+)?(no|not\s+enough|hardly\s+any)\s+"
-                        r"(?P<thing>[\w'’-]+(\s+[\w'’-]+){0,3}?)(\s+(and|or|so|but|at|after|for)\b.*|[,;.].*)?$", re.I)
+LACK_AT_RE = re.compile(r"^(?P<place>[^,;:–—]{3,60}?)(,|\s[-–—]|:)\s+(there\s+is\s+|there['’]s\s+)?"
+                        r"(no|not\s+enough|hardly\s+any)\s+(?P<thing>[\w'’-]+(\s+[\w'’-]+){0,3}?)(\s+(and|or|so|but|at|after|for)\b.*|[,;.].*)?$", re.I)
 
 
 def lack_at_place(clause: str) -> tuple[str, str] | None:
@@ -72,7 +73,8 @@ def lack_at_place(clause: str) -> tuple[str, str] | None:
     if has_main_finite_verb(place) or np_head(place) is None or place[0].pos_ in ("PRON", "VERB", "AUX", "ADV") or \
             place[0].tag_ in ("JJ", "JJS") and place[0].lower_ not in ("new", "old", "main", "local", "public"):
         return None  # "Great event, no ...": praise, not a place
-    the = "the " if place[0].pos_ not in ("DET", "PRON", "PROPN", "NUM") and np_head(place).tag_ in ("NN", "NNS") else ""
+    bare = place[0].pos_ not in ("DET", "PRON", "PROPN", "NUM") and np_head(place).tag_ in ("NN", "NNS")
+    the = "the " if bare else ""  # "Car park behind the shops, no lights" -> "... at the car park ..."
     return f"provide {m.group('thing')} at {the}{lower_first(m.group('place'), place)}", "lack"
 
 
@@ -130,7 +132,8 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     if all(t.pos_ in ("PROPN", "DET", "PUNCT", "CCONJ") for t in doc):
         return None  # a name alone ("Granby Toxteth Partnership") asks for nothing
     comparative = doc[0].tag_ in ("JJR", "RBR") or first in ("more", "better", "less", "fewer", "lower", "cheaper")
-    if HARMS_RE.search(np) and not comparative and first not in ("a", "an"):  # "attitudes that get in the way of ...": a problem to tackle
+    if HARMS_RE.search(np) and not comparative and first not in ("a", "an"):
+        # "attitudes that get in the way of ...": a problem to tackle, not a thing to provide
         return f"tackle {lower_first(re.sub(ARTICLE_RE, '', np), doc)}", "wish_problem"
     if (head.lemma_.lower() in PROBLEM_HEADS or head.lower_ in PROBLEM_HEADS) and not comparative:
         # "cheaper bus fares", "lower rents": the comparative is the ask, not a problem to tackle

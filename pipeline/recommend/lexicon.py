@@ -104,7 +104,8 @@ SIGNPOST_RE = re.compile(
 # a thing said to be on its way ("Comms due to be launched imminently", "Report expected early February"): progress
 # reported, not a thing asked for ("due to" alone is a cause: "More carers' support due to increased demand")
 STATUS_RE = re.compile(
-    r"\bdue\s+to\s+(be\s+\w+(ed|en)|start|open|close|launch|finish|begin|end|happen|arrive|complete|go\s+live)\b|\bdue\s+(in|on|by|early|late|next|this|imminently|shortly|soon)\b|"
+    r"\bdue\s+to\s+(be\s+\w+(ed|en)|start|open|close|launch|finish|begin|end|happen|arrive|complete|go\s+live)\b|"
+    r"\bdue\s+(in|on|by|early|late|next|this|imminently|shortly|soon)\b|"
     r"\b(expected|scheduled|planned|pencilled\s+in|booked)\s+(for|in|on|by|early|late|next|this|imminently|shortly|soon)\b",
     re.I)
 

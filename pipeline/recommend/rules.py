@@ -171,8 +171,9 @@ def _modal(doc) -> tuple[str, str] | None:
         return None  # the modal belongs to another clause ("... were too centralised and suggested that ... could")
     if copula:
         if not subject or kind == "generic":
-            if not subject and not neg and len(after) and after[0].lower_ in WISH_OPENERS and any(t.pos_ == "NOUN" for t in after):
-                return np_wish(after_text)  # "Should be more buses on Sundays": "there" left out
+            if not subject and not neg and len(after) and after[0].lower_ in WISH_OPENERS and \
+                    any(t.pos_ == "NOUN" for t in after):  # "Should be more buses on Sundays": "there" left out
+                return np_wish(after_text)
             if len(after) and after[0].pos_ in ("ADJ", "VERB") and after[0].tag_ != "VBG":
                 return f"{'do not ' if neg else ''}be {after_text}", "modal_copula"
             return None
