@@ -121,3 +121,6 @@ NOT_REQUEST_RE = re.compile(
     r"\b(suggested|proposed|recommended)\s+that\s+(?!(?:[\w'’-]+\s+){0,8}?(?:should|must|could|would|might|ought|need|needs|"
     r"needed|will|shall|be|is\s+needed|are\s+needed)\b)(?:[\w'’-]+\s+){0,6}?(has|have|had|is|are|was|were|did|does)\b",
     re.I)
+
+# words that open a thing asked for after a subjectless "Should be ..." ("Should be more buses on Sundays")
+WISH_OPENERS = {"more", "a", "an", "some", "better", "extra", "enough", "fewer", "less", "proper", "free", "cheaper"}

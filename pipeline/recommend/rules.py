@@ -14,7 +14,7 @@ import re
 from .. import text as T
 from . import parse as P
 from .actions import EXAMPLE_RE, imperative, needed, np_wish, participle_np
-from .lexicon import BENEFIT_RE
+from .lexicon import BENEFIT_RE, WISH_OPENERS
 from .phrases import CHALLENGE_RE  # noqa: F401  (drafting reads it here)
 from .phrases import CHAT_RE
 from .phrases import (ACTOR_HEADS, GENERIC_SUBJECTS, IDEA_OF_RE, IMPORTANT_THAT_RE, IMPORTANT_TO_RE, LACK_RE, MASS_NOUNS,
@@ -195,9 +195,6 @@ def _modal(doc) -> tuple[str, str] | None:
     finite = (f"does not {lemma}" if not plural else f"do not {lemma}") if neg else \
         (lemma if plural else conjugate3(lemma))
     return f"ensure {lower_first(subject)} {finite} {after_text}", "modal_thing"
-
-
-WISH_OPENERS = {"more", "a", "an", "some", "better", "extra", "enough", "fewer", "less", "proper", "free", "cheaper"}
 
 
 # people who act themselves: "Residents complained about ..." is a report, not a wish that they be complained
