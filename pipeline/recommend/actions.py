@@ -75,7 +75,11 @@ def lack_at_place(clause: str) -> tuple[str, str] | None:
         return None  # "Great event, no ...": praise, not a place
     bare = place[0].pos_ not in ("DET", "PRON", "PROPN", "NUM") and np_head(place).tag_ in ("NN", "NNS")
     the = "the " if bare else ""  # "Car park behind the shops, no lights" -> "... at the car park ..."
-    return f"provide {m.group('thing')} at {the}{lower_first(m.group('place'), place)}", "lack"
+    thing = P.parse("no " + m.group("thing"), ner=False)  # alone, "lift" parses as a verb
+    head = np_head(thing)
+    one = head is not None and head.tag_ == "NN" and head.lemma_ not in MASS_NOUNS and thing[1].pos_ not in ("DET", "PRON")
+    article = ("an " if re.match(r"[aeiou]", m.group("thing"), re.I) else "a ") if one else ""  # "no lift" -> "a lift"
+    return f"provide {article}{m.group('thing')} at {the}{lower_first(m.group('place'), place)}", "lack"
 
 
 def needed(clause: str) -> tuple[str, str] | None:

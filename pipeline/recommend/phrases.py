@@ -44,7 +44,8 @@ ING_NOUNS = {"funding", "housing", "training", "meeting", "building", "wellbeing
 MASS_NOUNS = {"advice", "support", "help", "funding", "money", "information", "training", "housing", "transport",
               "travel", "work", "research", "guidance", "time", "access", "investment", "resources", "staff",
               "leadership", "awareness", "understanding", "engagement", "representation", "evidence", "data",
-              "outreach", "backfill", "childcare", "infrastructure", "capacity", "parking", "signage"}
+              "outreach", "backfill", "childcare", "infrastructure", "capacity", "parking", "signage", "lighting",
+              "seating", "fencing", "paving", "heating", "shelter", "security", "equipment", "furniture", "broadband"}
 LEADING_ADVERBS = {"just", "please", "also", "simply", "then", "and", "so", "but", "maybe", "perhaps", "really",
                    "ideally", "finally", "instead", "further", "actually"}
 PREFIX_RE = re.compile(r"^\s*((sub-?point|note|nb|comment|other|also|idea|suggestion|action|ask|proposal|"

@@ -85,6 +85,8 @@ def _lack(clause: str, m) -> tuple[str, str] | None:
             head = np_head(doc)
             if noun_phrase_only(doc) and head is not None and head.tag_ == "NN" and head.lemma_ not in MASS_NOUNS:
                 wish = np_wish(("an " if re.match(r"[aeiou]", rest, re.I) else "a ") + rest)
+            elif noun_phrase_only(doc) and head is not None and head.lemma_ in MASS_NOUNS:
+                wish = (f"provide {rest}", "lack")  # "No lighting in the underpass": no article for a mass noun
     return (wish[0], "lack") if wish else None
 
 

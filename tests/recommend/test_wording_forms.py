@@ -187,3 +187,14 @@ def test_a_place_then_what_it_lacks_asks_for_the_thing_there(statement, expected
                                        "The new surgery, no problems since it opened"])
 def test_praise_or_no_problem_after_a_place_asks_for_nothing_there(statement):
     assert shape(statement).rule != "lack"
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # a countable thing missing takes "a"; a mass noun none
+    ("Riverside flats, no lift", "Provide a lift at the riverside flats"),
+    ("No lighting along the towpath", "Provide lighting along the towpath"),
+    ("No seating at the bus station", "Provide seating at the bus station"),
+])
+def test_a_missing_thing_takes_an_article_only_when_it_is_countable(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
