@@ -136,13 +136,12 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     if all(t.pos_ in ("PROPN", "DET", "PUNCT", "CCONJ") for t in doc):
         return None  # a name alone ("Granby Toxteth Partnership") asks for nothing
     comparative = doc[0].tag_ in ("JJR", "RBR") or first in ("more", "better", "less", "fewer", "lower", "cheaper")
-    if HARMS_RE.search(np) and not comparative and first not in ("a", "an"):
-        # "attitudes that get in the way of ...": a problem to tackle, not a thing to provide
-        return f"tackle {lower_first(re.sub(ARTICLE_RE, '', np), doc)}", "wish_problem"
-    if (head.lemma_.lower() in PROBLEM_HEADS or head.lower_ in PROBLEM_HEADS) and not comparative:
-        # "cheaper bus fares", "lower rents": the comparative is the ask, not a problem to tackle
-        bare = re.sub(r"^(a|an|the)\s+", "", np, flags=re.I)
-        return f"tackle {lower_first(bare, doc)}", "wish_problem"
+    # a problem to tackle, not a thing to provide: its head names one ("rising rents"), or it is named with the harm
+    # it does ("attitudes that get in the way of ..."); but "cheaper bus fares": the comparative is the ask
+    problem = head.lemma_.lower() in PROBLEM_HEADS or head.lower_ in PROBLEM_HEADS
+    harm = HARMS_RE.search(np) is not None and first not in ("a", "an")
+    if (problem or harm) and not comparative:
+        return f"tackle {lower_first(ARTICLE_RE.sub('', np), doc)}", "wish_problem"
     abstract = head is not None and ABSTRACT_SUFFIX.search(head.lower_) is not None
     if first in ("extra", "additional") and not abstract:
         return f"provide {lower_first(np, doc)}", "wish"  # "Additional resources": "increase resources" loses them

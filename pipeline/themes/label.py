@@ -173,7 +173,6 @@ def _cuts_a_word(span) -> bool:
     return bool(starts_inside or ends_inside)
 
 
-
 def _readable(text: str, vocab: set[str]) -> bool:
     """No likely misspelling (a word neither English nor used twice in the notes), no stray punctuation."""
     if text.count("(") != text.count(")") or text.count('"') % 2 or re.search(r"[.;:!?]\s", text):
