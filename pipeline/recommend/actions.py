@@ -37,7 +37,7 @@ def imperative(clause: str) -> tuple[str, str] | None:
         if not noun_ing and T.is_verb_lemma(base) and (tok.dep_ in ("ROOT", "csubj") or tok.tag_ != "VBG") and not any(
                 t.dep_ == "ROOT" and t.i != tok.i and t.pos_ in ("VERB", "AUX") for t in doc):
             rest = doc[1:].text
-            rest = re.sub(r"\b(and|or|&)\s+(\w+ing)\b",
+            rest = re.sub(r"(\band|\bor|&)\s+(\w+ing)\b",
                           lambda m: f"{m.group(1)} {gerund_base(m.group(2))}", rest)
             return f"{base} {rest}".strip(), "gerund"
     return None
@@ -89,12 +89,36 @@ def needed(clause: str) -> tuple[str, str] | None:
     if not m or has_main_finite_verb(P.parse(m.group("what"), ner=False)):
         return None
     what, rest = m.group("what"), m.group("rest") or ""
+    if re.match(r"^\s+to\s", rest) and not re.search(r"\b(is|are)\s+(\w+\s+)?$", clause[: m.end("what") + 12], re.I):
+        doc = P.parse(clause, ner=False)
+        if any(t.lower_ in ("needed", "required", "wanted") and t.tag_ == "VBD" and
+               any(c.dep_ == "xcomp" for c in t.children) for t in doc):
+            return None  # "the city needed to take a more strategic approach": who must act, not a thing needed
     if len(what.split()) == 1:  # "Training is needed for volunteers", "Help is needed" (not "Some are needed")
         tag = P.parse(what, ner=False)[0].tag_
         noun = tag in ("NN", "NNS") or tag == "VBG" and what.lower() in ING_NOUNS
         return (f"{VERB_FOR_THING.get(what.lower(), 'provide')} {what.lower()}{rest}", "needed") if noun else None
     wish = np_wish(what)
     return (wish[0] + rest, "needed") if wish else None
+
+
+# nouns a report names what people raised with: "An important thread that emerged ... was empowering communities"
+RAISED_HEADS = {"thread", "theme", "message", "point", "priority", "suggestion", "idea", "recommendation", "request",
+                "proposal", "focus", "aim", "goal", "solution", "answer", "call", "ask"}
+
+
+def raised(clause: str) -> tuple[str, str] | None:
+    """'An important thread ... was empowering communities' / 'The main suggestion was to improve bus links' ->
+    the action named after "was"; None unless the subject's head is one of RAISED_HEADS."""
+    doc = P.parse(clause, ner=False)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None) if root is not None else None
+    if subj is None or subj.lemma_.lower() not in RAISED_HEADS or any(c.dep_ == "neg" for c in root.children):
+        return None
+    verb = root if root.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in root.children) else \
+        next((c for c in root.children if c.dep_ == "xcomp" and c.tag_ == "VB") if root.lemma_ == "be" else (), None)
+    out = imperative(doc[verb.i:].text) if verb is not None and verb.i > subj.i else None
+    return (out[0], "raised") if out else None
 
 
 def gerund_base(word: str) -> str:
@@ -130,6 +154,11 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     rel = re.search(r"\s(who|which|that|where)\s", np)
     misread = all(any(c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP") for c in t.children)
                   for t in doc if t.dep_ == "ROOT")  # "CCTV that actually works": the relative clause made main
+    if rel and any(t.dep_ in ("ROOT", "ccomp") and t.pos_ in ("VERB", "AUX") and t.idx > rel.end() and any(
+            c.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass") and c.left_edge.idx < rel.start()
+            for c in t.children) and not any(
+            c.dep_ == "nsubj" and c.lower_ in ("that", "which", "who") for c in t.children) for t in doc):
+        return None  # "a multi-agency approach which gathered evidence ... was essential": a sentence, its verb last
     if has_main_finite_verb(doc) and not (rel and (first in ("a", "an", "more", "better") or misread) and
                                           not has_main_finite_verb(P.parse(np[: rel.start()], ner=False))):
         return None

@@ -93,6 +93,7 @@ VERB_FOR_THING = {
                     "directory website platform".split(), "set up"),
     **dict.fromkeys("strategy plan policy framework vision toolkit charter protocol".split(), "develop"),
     **dict.fromkeys("campaign programme program project initiative".split(), "run"),
+    **dict.fromkeys("city town neighbourhood environment atmosphere culture sense".split(), "create"),
     "approach": "take",
 }
 

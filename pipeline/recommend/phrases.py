@@ -89,7 +89,8 @@ TO_INF_RE = re.compile(r"^to\s+(?P<rest>[a-z].+)$", re.I)
 CUT_MARKS = [r"\s*\([^)]*\)", r",?\s+(e\.g\.|eg|i\.e\.|ie|such as|including|for example|for instance)\b.*$",
              r"\s+[-–—]\s+.*$", r";.*$", r",\s+(which|who|where|as|because|since|but|rather|especially|"
                                        r"particularly|so|while|whilst|although|though|otherwise)\b.*$",
-             r"\s+(so that|so|because|in order to|rather than|as well as|whilst|while)\b.*$", r",.*$"]
+             r"\s+(so that|so|because|in order to|rather than|as well as|whilst|while)\b.*$",
+             r",(?!\s*[\w’'-]+\s+(and|or)\s).*$"]  # never inside a list: "national, regional and local"
 
 
 # verbs of liking and wanting, which open notes with their subject left out far more often than orders
@@ -100,7 +101,7 @@ IMPORTANT_TO_RE = re.compile(r"^it\s+(is|was|would\s+be)\s+(also\s+)?(felt\s+|se
                              r"(\s*,[^,]{1,60},)?\s+(for\s+[\w ]{1,40}\s+)?to\s+(?P<vp>\w.+)$", re.I)
 IMPORTANT_THAT_RE = re.compile(r"^it\s+(is|was|would\s+be)\s+(also\s+)?(felt\s+|seen\s+as\s+|considered\s+)?(very\s+|really\s+)?"
                                r"(important|essential|vital|crucial|key|necessary|imperative)\s+that\s+(?P<clause>.+)$", re.I)
-CHALLENGE_RE = re.compile(r"^(?P<what>.+?)\s+(is|was|are|were|has\s+been|have\s+been)\s+(also\s+)?(seen\s+as\s+|highlighted\s+as\s+|"
+CHALLENGE_RE = re.compile(r"^(?!(there|it|this|that)\s)(?P<what>.+?)\s+(is|was|are|were|has\s+been|have\s+been)\s+(also\s+)?(seen\s+as\s+|highlighted\s+as\s+|"
                           r"cited\s+as\s+|reported\s+as\s+|identified\s+as\s+|raised\s+as\s+)?(an?\s+|the\s+)?"
                           r"(key\s+|major\s+|big\s+|real\s+|significant\s+|particular\s+)?"
                           r"(challenge|concern|barrier|problem|issue|difficulty|worry)\b", re.I)
@@ -115,7 +116,12 @@ def norm(text: str) -> str:
     text = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+", "", text)  # footnote markers pasted from PDFs
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s+([,;:])", r"\1", text)  # "landlords , like" from a parse's token spacing
-    return text.strip(" \t\"'“”‘’").strip()
+    # words quoted at the start ("‘Proper’ access to funding") lose both marks, never only the opening one
+    text = re.sub(r"^([‘“\"'])([^‘’“”\"']{1,40})([’”\"'])(?=\s)", r"\2", text)
+    core = text.strip(" \t\"'“”‘’").strip()
+    if text.endswith("”") and core.count("“") > core.count("”"):
+        core += "”"  # "... not to “gatekeepers”": the closing mark of a quoted word stays
+    return core
 
 
 def cap(text: str) -> str:
@@ -174,6 +180,11 @@ def trim(text: str, max_words: int = MAX_WORDS) -> str:
     cut_short = len(words(text)) > max_words
     if cut_short:
         ws = ws[:max_words]
+        # a coordination begun in the last few words would be left unfinished: "... local policy and need to have"
+        tail = next((i for i in range(len(ws) - 1, len(ws) - 5, -1) if ws[i].lower() in ("and", "or")
+                     or ws[i - 1].endswith(",")), None)
+        if tail is not None and tail >= 4:
+            ws = ws[:tail]
     while len(ws) > 3 and ws[-1].lower().strip(",;:.") in FUNCTION_END and not (
             ws[-1].lower() in ("to", "with", "for", "about") and T.is_verb_lemma(ws[-2].lower().strip(",;:"))) and \
             (cut_short or not stranded_preposition(" ".join(ws))):
@@ -240,10 +251,14 @@ def prepare(clause: str) -> str:
 
 
 # ------------------------------------------------------------------ rules
-def subtree_right(tok, doc, skip_conj_clauses: bool = True) -> tuple[int, int]:
+def subtree_right(tok, doc, skip_conj_clauses: bool = True, host=None) -> tuple[int, int]:
     """Token span of `tok` and what follows it in its subtree, leaving out coordinated clauses with their
-    own subject ("..., and the council should enforce it")."""
+    own subject ("..., and the council should enforce it"). An adverb or prepositional phrase right after
+    it that the parser hung on `host` belongs to it ("needed to publish its minutes online": on "needed")."""
     end = tok.right_edge.i + 1
+    while host is not None and end < len(doc) and doc[end].head.i == host.i and \
+            doc[end].dep_ in ("advmod", "npadvmod", "prep"):
+        end = doc[end].right_edge.i + 1
     if skip_conj_clauses:
         for child in tok.children:
             if child.dep_ == "conj" and child.i > tok.i and any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children):

@@ -127,7 +127,7 @@ def _modal(doc) -> tuple[str, str] | None:
     copula = verb.lemma_ == "be" and not passive
     strong = modal in STRONG_MODALS or modal == "must"
 
-    start, end = subtree_right(verb, doc)
+    start, end = subtree_right(verb, doc, host=root)
     after = doc[verb.i + 1: end]
     after_text = after.text
     after_text = re.sub(r"^(also|really|then|always|still|definitely)\s+", "", after_text)

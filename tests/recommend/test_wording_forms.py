@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.recommend.phrases import trim
 from pipeline.recommend.style import style_problems
-from pipeline.recommend.wording import CHECK_WORDING, shape
+from pipeline.recommend.wording import CHECK_WORDING, shape, shape_challenge_draft
 
 
 @pytest.mark.parametrize("statement,expected", [
@@ -198,3 +198,40 @@ def test_praise_or_no_problem_after_a_place_asks_for_nothing_there(statement):
 def test_a_missing_thing_takes_an_article_only_when_it_is_countable(statement, expected):
     out = shape(statement)
     assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # who must act, in the past tense, is no thing said to be needed
+    ("Several residents felt that the parish council needed to publish its minutes online.",
+     "Require the parish council to publish its minutes online"),
+    # what a report says people raised, named by a noun, is the action after "was"
+    ("The strongest message from the tables was opening the pool earlier on weekdays.",
+     "Open the pool earlier on weekdays"),
+    ("One suggestion was to set up a tool library in the community centre.",
+     "Set up a tool library in the community centre"),
+    # a noun phrase with a relative clause, then its own verb, is a sentence: the thing is what is valued
+    ("A helpline which answered at weekends was seen as vital by most groups.",
+     "Set up a helpline which answered at weekends"),
+    # quotation marks around a first word go together; gerunds joined by "&" are both verbs
+    ("‘Affordable’ childcare near the station", "Provide affordable childcare near the station"),
+    ("Mapping local groups & sharing the list with the council", "Map local groups & share the list with the council"),
+    ("A genuinely welcoming neighbourhood for newcomers", "Create a genuinely welcoming neighbourhood for newcomers"),
+])
+def test_report_forms_of_an_ask(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement", ["The main point was that the buses are late.", "The theme was not improving anything."])
+def test_a_raised_point_that_names_no_action_keeps_its_own_words(statement):
+    assert shape(statement).rule.startswith("own_words")
+
+
+def test_there_is_concern_is_no_challenge_named_there():
+    assert shape_challenge_draft("There is concern that the hall will close next year.") is None
+
+
+def test_a_long_draft_is_cut_before_an_unfinished_list_or_coordination_not_inside_it():
+    out = shape("Housing associations should make sure that tenants are told about local, regional and national schemes "
+                "and need to have clear ways for tenants to complain about repairs.")
+    assert out.text.endswith("local, regional and national schemes"), out.text
