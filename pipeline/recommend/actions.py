@@ -107,9 +107,19 @@ RAISED_HEADS = {"thread", "theme", "message", "point", "priority", "suggestion",
                 "proposal", "focus", "aim", "goal", "solution", "answer", "call", "ask"}
 
 
+# "More could be done to support carers", "Efforts should be made to reach young people": the action is after "to"
+EFFORT_RE = re.compile(r"^((further|some|real|greater|additional)\s+)?(more|much|work|something|efforts?|steps|action)\s+(\w+\s+){0,2}?(could|should|must|needs?\s+to|"
+                       r"has\s+to|have\s+to)\s+(also\s+)?be\s+(done|made|taken)\s+to\s+(?P<vp>\w.+)$", re.I)
+
+
 def raised(clause: str) -> tuple[str, str] | None:
     """'An important thread ... was empowering communities' / 'The main suggestion was to improve bus links' ->
-    the action named after "was"; None unless the subject's head is one of RAISED_HEADS."""
+    the action named after "was"; None unless the subject's head is one of RAISED_HEADS. 'More could be done to
+    support carers' -> 'Support carers'."""
+    m = EFFORT_RE.match(clause.rstrip(" .!"))
+    if m:
+        out = imperative(m.group("vp"))
+        return (out[0], "raised") if out else None
     doc = P.parse(clause, ner=False)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     subj = next((c for c in root.children if c.dep_ == "nsubj"), None) if root is not None else None
@@ -130,8 +140,8 @@ def gerund_base(word: str) -> str:
 def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     """A noun phrase asked for ("More one bed homes ...") as an action."""
     np = re.sub(r"^(e\.g\.?|eg|i\.e\.?|ie|such as|including)[,:]?\s+", "", norm(np).rstrip(" .!?"), flags=re.I)
-    if not np or re.match(r"^(not|no|nothing|none)\b", np, re.I):
-        return None
+    if not np or re.match(r"^(not|no|nothing|none|many(?!\s+more)|most|several|all|both|each|every)\b", np, re.I):
+        return None  # "many organisations, especially ...": a sentence's subject cut from it, not a thing wished for
     if re.match(r"^(someone|somebody|somewhere|something)\b", np, re.I):
         return f"provide {lower_first(np)}", "wish"  # "Somewhere for teenagers to go on Friday nights"
     doc = P.parse(np)

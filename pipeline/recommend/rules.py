@@ -103,7 +103,7 @@ def _modal(doc) -> tuple[str, str] | None:
             verb, modal = xcomp, root.lemma_
     if verb is None:
         aux = next((c for c in root.children if c.dep_ == "aux" and c.tag_ == "MD" and
-                    c.lower_ in STRONG_MODALS | SOFT_MODALS | {"ought"}), None)
+                    c.lower_ in (STRONG_MODALS | SOFT_MODALS | {"ought"}) - {"may", "might"}), None)
         if aux is None and len(doc) and doc[0].tag_ == "MD" and doc[0].lower_ in SOFT_MODALS:
             aux = doc[0]  # a question: "Could empty shops ... be turned into ...", the parser hangs "Could" elsewhere
         if aux is None:
@@ -129,8 +129,7 @@ def _modal(doc) -> tuple[str, str] | None:
 
     start, end = subtree_right(verb, doc, host=root)
     after = doc[verb.i + 1: end]
-    after_text = after.text
-    after_text = re.sub(r"^(also|really|then|always|still|definitely)\s+", "", after_text)
+    after_text = re.sub(r"^(also|really|then|always|still|definitely)\s+", "", after.text)
 
     subject = ""
     kind = "generic"
@@ -160,7 +159,8 @@ def _modal(doc) -> tuple[str, str] | None:
         if subject.lower() == "it" and any(c.dep_ == "ccomp" for c in verb.children):
             return None  # "It should be considered ... that ...": an extraposed clause
         obj = {"they": "them", "we": "us", "i": "me", "he": "him", "she": "her"}.get(subject.lower(), subject)
-        text = f"{'do not ' if neg else ''}{lemma} {lower_first(obj)} {after_text}"
+        prt = after[0].text + " " if len(after) and after[0].dep_ == "prt" else ""  # "be set up" -> "set up X"
+        text = f"{'do not ' if neg else ''}{lemma} {prt}{lower_first(obj)} {after_text[len(prt):]}"
         return text, "modal_passive" if kind != "pronoun" else "modal_passive_pronoun"
     if verb.tag_ in ("VBZ", "VBP", "VBD") and not passive and any(
             c.dep_ == "aux" and c.lower_ == "be" and c.i == verb.i - 1 for c in verb.children):
@@ -168,9 +168,9 @@ def _modal(doc) -> tuple[str, str] | None:
         if kind in ("thing", "actor"):
             return f"make {lower_first(subject)} {'not ' if neg else ''}{doc[verb.i: end].text}", "modal_copula"
         return None
-    if copula and not (verb.i > 0 and (doc[verb.i - 1].tag_ == "MD" or doc[verb.i - 1].lower_ == "to" or
-                                        doc[verb.i - 1].pos_ == "ADV")):
-        return None  # the modal belongs to another clause ("... were too centralised and suggested that ... could")
+    if copula and (modal in ("may", "might", "can") or not (verb.i > 0 and (
+            doc[verb.i - 1].tag_ == "MD" or doc[verb.i - 1].lower_ == "to" or doc[verb.i - 1].pos_ == "ADV"))):
+        return None  # a guess ("may be less welcome"), or the modal belongs to another clause ("... suggested that ... could")
     if copula:
         if not subject or kind == "generic":
             if not subject and not neg and len(after) and after[0].lower_ in WISH_OPENERS and \
@@ -590,10 +590,10 @@ def _resolution(doc) -> tuple[str, str] | None:
         return None
     if not (subj.lemma_.lower() in ACTOR_HEADS or subj.ent_type_ in ("ORG", "GPE")):
         return None
-    if any(c.dep_ in ("aux", "neg") for c in root.children):
-        return None
+    if any(c.dep_ in ("aux", "neg") or c.dep_ == "xcomp" and c.lemma_ in STATE_VERBS for c in root.children):
+        return None  # "... continue to feel disenfranchised": a state, not a resolution
     _, end = subtree_right(root, doc)
-    subject = doc[subj.left_edge.i: subj.right_edge.i + 1].text
+    subject = doc[subj.left_edge.i: min(subj.right_edge.i, root.i - 1) + 1].text
     return f"ask {lower_first(subject)} to {root.lemma_.lower()} {doc[root.i + 1: end].text}", "resolution"
 
 

@@ -34,6 +34,7 @@ from .style import style_problems, words
 
 CHECK_SPELLING = "check spelling"
 WORD_APOSTROPHE = re.compile(r"\b[A-Za-z]+(?:['’][A-Za-z]+)*\b")
+ASKED_THAT_RE = re.compile(r"\b(suggested|recommended|proposed|urged|asked)\s+that\s+", re.I)
 
 @dataclass(frozen=True)
 class Draft:
@@ -217,6 +218,11 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
                         out = (out[0] + clause[len(head):], out[1]) if SUBORDINATOR_RE.match(clause[len(head):]) else out
                         clause = head
                         break
+            # "... can be too centralised and suggested that mini networks could be set up": the ask is reported last
+            m = ASKED_THAT_RE.search(clause) if out is None else None
+            if m and len(words(clause[m.end():])) >= 3:
+                out = shape_clause(clause[m.end():])
+                clause = clause[m.end():] if out else clause
         if out:
             result, rule, used = out[0], out[1], clause
             at = original.index(parts[i])

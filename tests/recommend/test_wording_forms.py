@@ -235,3 +235,33 @@ def test_a_long_draft_is_cut_before_an_unfinished_list_or_coordination_not_insid
     out = shape("Housing associations should make sure that tenants are told about local, regional and national schemes "
                 "and need to have clear ways for tenants to complain about repairs.")
     assert out.text.endswith("local, regional and national schemes"), out.text
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # effort asked for: the action is after "to"
+    ("Further work could be done to involve faith groups in the planning.", "Involve faith groups in the planning"),
+    ("More should be done to support young carers at school", "Support young carers at school"),
+    # an ask reported last, after the speaker's finding
+    ("One parent said the youth club is too far away and suggested that a minibus could be laid on from the estate.",
+     "Lay on a minibus from the estate"),
+    # a passive with a particle puts it after the verb
+    ("A residents panel should be set up for the new estate", "Set up a residents panel for the new estate"),
+])
+def test_effort_a_reported_ask_and_a_particle(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement", [
+    "Newer groups may be less welcome in the bigger networks.",      # a guess, not an ask
+    "Some families might find the new times harder.",
+    "Many groups, especially the smallest, rely on volunteers.",     # a subject cut from its sentence is no wish
+    "It was suggested that small charities continue to feel shut out of commissioning.",  # a state, no resolution
+])
+def test_guesses_states_and_cut_subjects_are_not_worded_as_asks(statement):
+    assert shape(statement).rule.startswith("own_words")
+
+
+def test_a_noun_before_a_modal_is_the_subject_not_an_order():
+    assert "not_imperative" in style_problems("Work could be done to engage the networks")
+    assert "not_imperative" not in style_problems("Work with the networks on the estate")
