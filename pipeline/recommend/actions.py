@@ -9,8 +9,8 @@ import re
 
 from .. import text as T
 from . import parse as P
-from .phrases import (ABSTRACT_SUFFIX, FEELING_VERBS, ING_NOUNS, LEADING_ADVERBS, MASS_NOUNS, PROBLEM_HEADS,
-                      conjugate3, first_word_in_noun_phrase, has_main_finite_verb, lower_first, norm, np_head)
+from .phrases import (ABSTRACT_SUFFIX, ACTOR_HEADS, FEELING_VERBS, ING_NOUNS, LEADING_ADVERBS, MASS_NOUNS,
+                      PROBLEM_HEADS, conjugate3, first_word_in_noun_phrase, has_main_finite_verb, lower_first, norm, np_head)
 from .lexicon import NP_PROBLEM_RE, VERB_FOR_THING
 from .style import opens_with_verb
 
@@ -26,15 +26,18 @@ def imperative(clause: str) -> tuple[str, str] | None:
     if opens_with_verb(clause) and not first_word_in_noun_phrase(doc):
         return clause, "imperative"
     tok = doc[0] if len(doc) else None
-    if tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i:
+    # "Holding organisations to account": before those who act, an -ing word is an action done to them
+    on_actor = tok is not None and tok.tag_ == "VBG" and tok.head.i > tok.i and tok.head.lemma_.lower() in ACTOR_HEADS
+    if tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and not on_actor:
         return None  # "cooking classes for dads": the -ing word names a kind of thing, it is no action
     # "Building an evidence base": an -ing word that is often a noun is a verb before an article or possessive
-    noun_ing = tok is not None and tok.lower_ in ING_NOUNS and not (
+    noun_ing = tok is not None and tok.lower_ in ING_NOUNS and not on_actor and not (
         len(doc) > 1 and doc[1].lower_ in GERUND_OBJECT_OPENERS)
     if tok is not None and tok.lower_.endswith("ing") and (tok.tag_ == "VBG" or (
             not noun_ing and T.is_verb_lemma(gerund_base(tok.lower_)) and not has_main_finite_verb(doc))):
         base = gerund_base(tok.lower_)
-        if not noun_ing and T.is_verb_lemma(base) and (tok.dep_ in ("ROOT", "csubj") or tok.tag_ != "VBG") and not any(
+        verb_here = tok.dep_ in ("ROOT", "csubj") or tok.tag_ != "VBG" or on_actor
+        if not noun_ing and T.is_verb_lemma(base) and verb_here and not any(
                 t.dep_ == "ROOT" and t.i != tok.i and t.pos_ in ("VERB", "AUX") for t in doc):
             rest = doc[1:].text
             rest = re.sub(r"(\band|\bor|&)\s+(\w+ing)\b",
@@ -48,6 +51,7 @@ LINKING_VERBS = {"results", "leads", "depends", "relies", "stems", "comes", "mea
 # a thing that does harm, named with what it does ("attitudes and behaviours that get in the way of ...")
 HARMS_RE = re.compile(r"\b(that|which|who)\s+(\w+\s+)?((gets?|got|stands?|stood)\s+in\s+the\s+way|holds?\s+\w+\s+back|"
                       r"hinders?|undermines?|excludes?|discourages?|damages?|harms?|disadvantages?|marginali[sz]es?)\b", re.I)
+WISH_PARTICIPLES = {"improved", "increased", "reduced", "extended", "expanded", "enhanced"}  # "Improved representation"
 ARTICLE_RE = re.compile(r"^(a|an|the)\s+", re.I)
 GERUND_OBJECT_OPENERS = {"a", "an", "the", "our", "their", "its", "this", "these", "those", "more", "new", "better"}
 # a thing said to be needed: "More youth workers are needed on the estate", "Better street lighting needed"
@@ -153,7 +157,7 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
             "more", "better", "less", "longer") or (doc[0].pos_ == "ADJ" and len(doc) > 1 and doc[1].pos_ == "ADP"):
         return None  # "always a delayed response", "dependent on ...": not a thing to provide
     probe = P.parse("It " + lower_first(np), ner=False)
-    if len(probe) > 1 and probe[1].tag_ in ("VBZ", "VBD") and probe[1].dep_ == "ROOT" and \
+    if len(probe) > 1 and probe[1].tag_ in ("VBZ", "VBD") and probe[1].dep_ == "ROOT" and first not in WISH_PARTICIPLES and \
             (not T.is_noun_lemma(probe[1].lemma_) or probe[1].lower_ in LINKING_VERBS):
         return None  # "Applies to other groups too", "Results in a lesser service": a sentence missing its subject
     if first == "more" and len(doc) > 1 and doc[1].pos_ not in ("NOUN", "PROPN", "ADJ", "NUM", "VERB") or \

@@ -34,6 +34,7 @@ from .style import style_problems, words
 
 CHECK_SPELLING = "check spelling"
 WORD_APOSTROPHE = re.compile(r"\b[A-Za-z]+(?:['’][A-Za-z]+)*\b")
+PURPOSE_RE = re.compile(r"\s+(?=to\s+(?!be\b)[a-z]+\b)")
 ASKED_THAT_RE = re.compile(r"\b(suggested|recommended|proposed|urged|asked)\s+that\s+", re.I)
 
 @dataclass(frozen=True)
@@ -210,12 +211,17 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
         if out is None and not clause.rstrip().endswith("?"):
             # a comma splice ("Better joined up working ..., people get passed from pillar to post") or a
             # purpose clause ("... drop in at the youth space so young people don't have to wait"): the ask
-            # is often the part before the first comma or subordinator
-            for head in (clause.split(",", 1)[0], SUBORDINATOR_RE.split(clause, 1)[0]):
-                if head != clause and len(words(head)) >= 3:
+            # is often the part before the first comma or subordinator; a fragment the parser misreads whole
+            # ("Improved representation to hold services accountable") is read up to its purpose, which is kept
+            for head in (clause.split(",", 1)[0], SUBORDINATOR_RE.split(clause, 1)[0], PURPOSE_RE.split(clause, 1)[0]):
+                purpose = PURPOSE_RE.match(clause[len(head):]) is not None
+                if purpose and not _purpose_of(head, clause[len(head):]):
+                    continue
+                if head != clause and len(words(head)) >= 2 + (not purpose):
                     out = shape_clause(head)
                     if out:
-                        out = (out[0] + clause[len(head):], out[1]) if SUBORDINATOR_RE.match(clause[len(head):]) else out
+                        rest = clause[len(head):]
+                        out = (out[0] + rest, out[1]) if SUBORDINATOR_RE.match(rest) or PURPOSE_RE.match(rest) else out
                         clause = head
                         break
             # "... can be too centralised and suggested that mini networks could be set up": the ask is reported last
@@ -241,6 +247,20 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
     if grammar & set(problems) or any(f.startswith(CHECK_WORDING) for f in state.flags):
         return _own_words(used, source, vocab, _State(), tried=(rule, tuple(problems)))
     return Draft(draft, rule, source, tuple(dict.fromkeys(state.flags)), tuple(state.edits), tuple(problems))
+
+
+def _purpose_of(head: str, rest: str) -> bool:
+    """Whether `rest` ("to hold services accountable") is the purpose of the noun phrase that ends `head`, not the
+    complement of its verb ("... continue | to feel") nor the subject of a verb further on ("... | to engage in
+    meetings prevents many groups ...")."""
+    doc = P.parse(head, ner=False)
+    if not len(doc) or doc[-1].pos_ not in ("NOUN", "PROPN"):
+        return False
+    # a finite verb in a purpose clause comes after a word that subordinates it ("to ensure the needs ... are met")
+    after = P.parse(rest.strip(), ner=False)
+    finite = next((t for t in after if t.tag_ in ("VBZ", "VBP", "VBD", "MD")), None)
+    return finite is None or any(t.lower_ in ("ensure", "that", "so", "where", "which", "who", "how", "what", "when", "if")
+                                 for t in after[: finite.i])
 
 
 def _own_words(clause: str, source: str, vocab: set[str], state: _State, tried=None) -> Draft:

@@ -5,6 +5,8 @@ packaged spaCy model is used, not a fake: the rules read its parse.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pipeline.recommend.phrases import trim
@@ -265,3 +267,25 @@ def test_guesses_states_and_cut_subjects_are_not_worded_as_asks(statement):
 def test_a_noun_before_a_modal_is_the_subject_not_an_order():
     assert "not_imperative" in style_problems("Work could be done to engage the networks")
     assert "not_imperative" not in style_problems("Work with the networks on the estate")
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # an -ing word before those who act is an action done to them
+    ("Supporting councils and housing associations to share what works", "Support councils and housing associations to share what works"),
+    # a fragment read up to its purpose, which is kept
+    ("Improved transport to get people to the new health centre", "Improve transport to get people to the new health centre"),
+    ("Holding landlords and agents to account to ensure repairs are done", "Hold landlords and agents to account to ensure repairs are done"),
+])
+def test_actions_on_actors_and_fragments_with_a_purpose(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement", [
+    # the infinitive is the subject of a verb further on, or the complement of the verb before it
+    "Lack of money to hire a hall stops small groups from meeting",
+    "It was said that young families continue to feel left out of the plans",
+])
+def test_an_infinitive_that_is_no_purpose_is_not_kept_as_one(statement):
+    out = shape(statement)
+    assert out.rule.startswith("own_words") or not re.search(r"\bstops\b|^Ask young families to continue", out.text), out
