@@ -10,8 +10,8 @@ import re
 from .. import text as T
 from . import parse as P
 from .phrases import (ABSTRACT_SUFFIX, ACTOR_HEADS, FEELING_VERBS, ING_NOUNS, LEADING_ADVERBS, MASS_NOUNS,
-                      PROBLEM_HEADS, conjugate3, first_word_in_noun_phrase, has_main_finite_verb, lower_first, norm, np_head)
-from .lexicon import NP_PROBLEM_RE, VERB_FOR_THING
+                      PROBLEM_HEADS, conjugate3, indefinite, first_word_in_noun_phrase, has_main_finite_verb, lower_first, norm, np_head)
+from .lexicon import NOMINAL_RE, NOMINAL_VERBS, NP_PROBLEM_RE, VERB_FOR_THING
 from .style import opens_with_verb
 
 
@@ -51,7 +51,6 @@ LINKING_VERBS = {"results", "leads", "depends", "relies", "stems", "comes", "mea
 # a thing that does harm, named with what it does ("attitudes and behaviours that get in the way of ...")
 HARMS_RE = re.compile(r"\b(that|which|who)\s+(\w+\s+)?((gets?|got|stands?|stood)\s+in\s+the\s+way|holds?\s+\w+\s+back|"
                       r"hinders?|undermines?|excludes?|discourages?|damages?|harms?|disadvantages?|marginali[sz]es?)\b", re.I)
-WISH_PARTICIPLES = {"improved", "increased", "reduced", "extended", "expanded", "enhanced"}  # "Improved representation"
 ARTICLE_RE = re.compile(r"^(a|an|the)\s+", re.I)
 GERUND_OBJECT_OPENERS = {"a", "an", "the", "our", "their", "its", "this", "these", "those", "more", "new", "better"}
 # a thing said to be needed: "More youth workers are needed on the estate", "Better street lighting needed"
@@ -82,7 +81,7 @@ def lack_at_place(clause: str) -> tuple[str, str] | None:
     thing = P.parse("no " + m.group("thing"), ner=False)  # alone, "lift" parses as a verb
     head = np_head(thing)
     one = head is not None and head.tag_ == "NN" and head.lemma_ not in MASS_NOUNS and thing[1].pos_ not in ("DET", "PRON")
-    article = ("an " if re.match(r"[aeiou]", m.group("thing"), re.I) else "a ") if one else ""  # "no lift" -> "a lift"
+    article = indefinite(m.group("thing")) + " " if one else ""  # "no lift" -> "a lift"
     return f"provide {article}{m.group('thing')} at {the}{lower_first(m.group('place'), place)}", "lack"
 
 
@@ -148,6 +147,10 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
         return None  # "many organisations, especially ...": a sentence's subject cut from it, not a thing wished for
     if re.match(r"^(someone|somebody|somewhere|something)\b", np, re.I):
         return f"provide {lower_first(np)}", "wish"  # "Somewhere for teenagers to go on Friday nights"
+    nominal = NOMINAL_RE.match(np)
+    if nominal:  # "Use of interpreters at the surgery" -> "Use interpreters at the surgery"
+        verb, keep = NOMINAL_VERBS[nominal.group("noun").lower()]
+        return f"{verb} {nominal.group('prep') + ' ' if keep else ''}{nominal.group('rest')}", "wish"
     doc = P.parse(np)
     first = doc[0].lower_
     head = np_head(doc)
@@ -157,8 +160,9 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
             "more", "better", "less", "longer") or (doc[0].pos_ == "ADJ" and len(doc) > 1 and doc[1].pos_ == "ADP"):
         return None  # "always a delayed response", "dependent on ...": not a thing to provide
     probe = P.parse("It " + lower_first(np), ner=False)
-    if len(probe) > 1 and probe[1].tag_ in ("VBZ", "VBD") and probe[1].dep_ == "ROOT" and first not in WISH_PARTICIPLES and \
-            (not T.is_noun_lemma(probe[1].lemma_) or probe[1].lower_ in LINKING_VERBS):
+    if len(probe) > 1 and probe[1].tag_ in ("VBZ", "VBD") and probe[1].dep_ == "ROOT" and \
+            (not T.is_noun_lemma(probe[1].lemma_) or probe[1].lower_ in LINKING_VERBS) and \
+            not (probe[1].tag_ == "VBD" and doc[0].dep_ == "amod"):  # "Anonymised whistleblowing procedure"
         return None  # "Applies to other groups too", "Results in a lesser service": a sentence missing its subject
     if first == "more" and len(doc) > 1 and doc[1].pos_ not in ("NOUN", "PROPN", "ADJ", "NUM", "VERB") or \
             first == "more" and len(doc) > 1 and doc[1].tag_ in ("VB", "VBP", "VBZ"):
@@ -200,7 +204,7 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     back = next((c for c in head.children if c.lower_ == "back" and c.dep_ == "advmod" and c.i == head.i + 1), None)
     if back is not None and not lead:
         # "youth worker back on the estate": a thing lost and wanted again
-        article = "" if head.tag_ != "NN" or head.lemma_ in MASS_NOUNS or doc[0].pos_ in ("DET", "PRON") else "an " if re.match(r"[aeiou]", np, re.I) else "a "
+        article = "" if head.tag_ != "NN" or head.lemma_ in MASS_NOUNS or doc[0].pos_ in ("DET", "PRON") else indefinite(np) + " "
         return f"bring {article}{lower_first(doc[: back.i].text, doc)} back {doc[back.i + 1:].text}".strip(), "wish"
     verb = VERB_FOR_THING.get(head.lemma_.lower(), "provide") if head.tag_ in ("NN", "NNS") else "provide"
     if lead:
@@ -214,7 +218,7 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
             doc[0].tag_ not in ("JJR", "JJS", "RBR", "NNS", "NNPS") and not any(c.dep_ == "conj" for c in head.children) \
             and not any(t.tag_ in ("NNS", "NNPS") and t.i < head.i and t.dep_ in ("nsubj", "ROOT") for t in doc):
         # no article for a plural that the parser did not take as the head ("Swings for older kids, not just ...")
-        article = "an" if re.match(r"[aeiou]", np, re.I) else "a"
+        article = indefinite(np)
         return f"{verb} {article} {lower_first(np, doc)}", "wish"
     return f"{verb} {lower_first(np, doc)}", "wish"
 

@@ -125,3 +125,15 @@ NOT_REQUEST_RE = re.compile(
 
 # words that open a thing asked for after a subjectless "Should be ..." ("Should be more buses on Sundays")
 WISH_OPENERS = {"more", "a", "an", "some", "better", "extra", "enough", "fewer", "less", "proper", "free", "cheaper"}
+
+# an action named by its noun ("Use of interpreters", "Reduction in waiting times"): the verb it names, and
+# whether the preposition after it stays ("Investment in youth services" -> "Invest in youth services")
+NOMINAL_VERBS = {
+    **{n: (v, False) for n, v in (("use", "use"), ("provision", "provide"), ("creation", "create"), ("removal", "remove"),
+                                  ("development", "develop"), ("introduction", "introduce"), ("expansion", "expand"),
+                                  ("extension", "extend"), ("reduction", "reduce"), ("improvement", "improve"),
+                                  ("recruitment", "recruit"), ("promotion", "promote"), ("protection", "protect"),
+                                  ("review", "review"), ("restoration", "restore"), ("reopening", "reopen"))},
+    "investment": ("invest", True),
+}
+NOMINAL_RE = re.compile(rf"^(the\s+)?(?P<noun>{'|'.join(NOMINAL_VERBS)})\s+(?P<prep>of|in|to)\s+(?P<rest>\w.+)$", re.I)

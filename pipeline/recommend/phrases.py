@@ -133,6 +133,15 @@ def keeps_capital(word: str) -> bool:
     return len(word) > 1 and (word.isupper() or word[1:].lower() != word[1:]) or word == "I"
 
 
+def indefinite(word: str) -> str:
+    """'a' or 'an' for the sound `word` starts with ("a use", "an hour", "a one-stop shop", "an NHS clinic")."""
+    if re.match(r"(uni|use|usu|uti|ure|eu|ewe|one\b|once\b)", word, re.I):
+        return "a"
+    if re.match(r"(hour|honest|honou?r|heir)", word, re.I) or re.match(r"[FHLMNRSX][A-Z]", word):
+        return "an"
+    return "an" if re.match(r"[aeiou]", word, re.I) else "a"
+
+
 def lower_first(text: str, doc=None) -> str:
     if not text:
         return text

@@ -16,7 +16,7 @@ from . import parse as P
 from .actions import EXAMPLE_RE, imperative, needed, np_wish, participle_np
 from .lexicon import BENEFIT_RE, WISH_OPENERS
 from .phrases import CHALLENGE_RE  # noqa: F401  (drafting reads it here)
-from .phrases import CHAT_RE
+from .phrases import CHAT_RE, indefinite
 from .phrases import (ACTOR_HEADS, GENERIC_SUBJECTS, IDEA_OF_RE, IMPORTANT_THAT_RE, IMPORTANT_TO_RE, LACK_RE, MASS_NOUNS,
                       NEED_FOR_RE, NEED_TO_RE, PRONOUN_SUBJECTS, RISE_RE, SOFT_MODALS, STATE_VERBS, STRONG_MODALS,
                       THERE_BE_RE, TO_INF_RE, VALUED_RE, conjugate3, first_of_coordination, has_main_finite_verb, is_actor,
@@ -84,7 +84,7 @@ def _lack(clause: str, m) -> tuple[str, str] | None:
             doc = P.parse(f"no {rest}", ner=False)
             head = np_head(doc)
             if noun_phrase_only(doc) and head is not None and head.tag_ == "NN" and head.lemma_ not in MASS_NOUNS:
-                wish = np_wish(("an " if re.match(r"[aeiou]", rest, re.I) else "a ") + rest)
+                wish = np_wish(indefinite(rest) + " " + rest)
             elif noun_phrase_only(doc) and head is not None and head.lemma_ in MASS_NOUNS:
                 wish = (f"provide {rest}", "lack")  # "No lighting in the underpass": no article for a mass noun
     return (wish[0], "lack") if wish else None

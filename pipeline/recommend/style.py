@@ -111,7 +111,8 @@ def opens_with_verb(text: str) -> bool:
         return False
     tok = doc[k]
     nxt = text.split(" ", 2)[1].lower() if " " in text else ""
-    if nxt in ("of", "is", "are", "was", "were", "could", "should", "would", "must", "can", "will", "might", "may"):
+    if nxt in ("of", "is", "are", "was", "were", "could", "should", "would", "must", "can", "will", "might", "may") and \
+            not (nxt == "of" and first in ("think", "dispose", "approve", "speak", "hear", "beware", "rid")):
         return False  # "Use of these guidances ...", "Work could be done ...": a noun phrase, the subject
     if first in NOUN_LEADS and len(tok.doc) > k + 1 and tok.doc[k + 1].pos_ not in ("DET", "PRON", "ADP", "PART"):
         return False

@@ -289,3 +289,20 @@ def test_actions_on_actors_and_fragments_with_a_purpose(statement, expected):
 def test_an_infinitive_that_is_no_purpose_is_not_kept_as_one(statement):
     out = shape(statement)
     assert out.rule.startswith("own_words") or not re.search(r"\bstops\b|^Ask young families to continue", out.text), out
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # a participle before its noun is an adjective, not a sentence missing its subject
+    ("Trained volunteers at every drop-in", "Provide trained volunteers at every drop-in"),
+    # "think of" is a verb, "Use of" a noun that names an action
+    ("We need to think of carers when planning the timetable", "Think of carers when planning the timetable"),
+    ("Use of plain English in council letters", "Use plain English in council letters"),
+    ("Reduction in the cost of school uniforms", "Reduce the cost of school uniforms"),
+    ("Investment in play areas on the estate", "Invest in play areas on the estate"),
+    # the article follows the sound
+    ("No hourly service to the hospital", "Provide an hourly service to the hospital"),
+    ("No uniform grant for secondary school", "Provide a uniform grant for secondary school"),
+])
+def test_participles_nominal_actions_and_articles(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
