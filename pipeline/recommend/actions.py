@@ -239,3 +239,34 @@ def participle_np(doc) -> tuple[str, str] | None:
     det = "the " if head.tag_ == "NN" and doc[0].pos_ not in ("DET", "PRON") and doc[0].i == head.left_edge.i and \
         not any(c.dep_ in ("det", "poss") for c in head.children) else ""
     return f"ensure {det}{lower_first(subject, doc)} {finite} {doc[verb.i + 1:].text}", "participle"
+
+
+def question_ask(body: str) -> tuple[str, str] | None:
+    """The change a question asks for, when the question rules in `rules.py` found none (`body`: the question
+    without its mark): 'Could there be a small cafe ...' -> 'Provide a small cafe ...'; 'Could school buses take
+    other passengers ...' -> 'Let school buses take other passengers ...'; 'Why does the 82 not stop at the health
+    centre' -> 'Make the 82 stop at the health centre'."""
+    m = re.match(r"^(could|can|should|shall|will)\s+there\s+(not\s+)?be\s+(?P<what>\w.+)$", body, re.I)
+    if m:
+        out = np_wish(m.group("what"))
+        return (out[0], "question") if out else None
+    doc = P.parse(body, ner=False)
+    if not len(doc) or doc[0].lower_ not in ("could", "can", "why", "would"):
+        return None
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None) if root is not None else None
+    # after "could/does" the root is a base form, whatever the tagger says ("Could the library stop/NN at ...")
+    base = root is not None and (root.tag_ == "VB" or any(c.dep_ == "aux" for c in root.children) and
+                                 T.is_verb_lemma(root.lower_))
+    if subj is None or not base or subj.lower_ in ("we", "you", "they", "i", "it", "this", "that") or \
+            subj.tag_ in ("WP", "WDT") or root.lemma_ in ("be", "have"):
+        return None
+    why = doc[0].lower_ == "why"
+    neg = any(c.dep_ == "neg" for c in root.children)
+    if why != neg:  # "Why does X not stop ..." asks that it stop; "Could X not ..." and "Why does X stop" do not
+        return None
+    subject = doc[subj.left_edge.i: subj.right_edge.i + 1].text
+    vp = doc[root.i: len(doc)].text
+    if subj.lemma_.lower() in ACTOR_HEADS or subj.ent_type_ in ("ORG", "GPE"):
+        return f"ask {lower_first(subject)} to {vp}", "question"
+    return f"{'make' if why else 'let'} {lower_first(subject)} {vp}", "question"

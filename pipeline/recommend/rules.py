@@ -13,7 +13,7 @@ import re
 
 from .. import text as T
 from . import parse as P
-from .actions import EXAMPLE_RE, imperative, needed, np_wish, participle_np
+from .actions import question_ask, EXAMPLE_RE, imperative, needed, np_wish, participle_np
 from .lexicon import BENEFIT_RE, WISH_OPENERS
 from .phrases import CHALLENGE_RE  # noqa: F401  (drafting reads it here)
 from .phrases import CHAT_RE, indefinite
@@ -334,7 +334,7 @@ def _question(clause: str) -> tuple[str, str] | None:
         out = _modal(doc)
         if out and out[1].startswith("modal_passive"):
             return out[0], "question"
-    return None
+    return question_ask(body)
 
 
 def _cut_splice(clause: str) -> str:

@@ -306,3 +306,19 @@ def test_an_infinitive_that_is_no_purpose_is_not_kept_as_one(statement):
 def test_participles_nominal_actions_and_articles(statement, expected):
     out = shape(statement)
     assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement,expected", [
+    ("Could there be a repair cafe in the church hall?", "Provide a repair cafe in the church hall"),
+    ("Could the mobile library stop at the care home?", "Let the mobile library stop at the care home"),
+    ("Could the council open the park toilets in winter?", "Ask the council to open the park toilets in winter"),
+    ("Why does the 14 not run after seven?", "Make the 14 run after seven"),
+])
+def test_a_question_asks_for_its_change(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement", ["Why does the 14 stop at the depot?", "Could the 14 not stop at the depot?"])
+def test_a_question_without_an_ask_keeps_its_own_words(statement):
+    assert shape(statement).rule.startswith("own_words")
