@@ -123,12 +123,26 @@ def line_cuts(pieces: list[str]) -> tuple[list[int], list[bool]] | None:
             and not any(WRAPS_ON_RE.search(p) for p in body) and all(T.word_count(p) <= ITEM_MAX_WORDS for p in body) \
             and sum(p[-1:] not in ".!?" for p in body) * 2 > len(body):
         return list(range(1, len(pieces))), [False] + [True] * len(body)
+    heads = lead or asks(pieces[0])  # "PROMPT 2: What's not so good right now?" over its notes
+    if hard_breaks(pieces[1:] if heads else pieces) and all(T.word_count(p) <= ITEM_MAX_WORDS for p in body):
+        return list(range(1, len(pieces))), [not heads] + [True] * len(body)  # sticky notes typed one a line
     first, second, rest = pieces[0], pieces[1], " ".join(pieces[1:])
     question = first.endswith("?") and T.word_count(first) <= 25 and not TURN_RE.match(first)
     heading = lead and not first.endswith(":") and (len(first) * 2 <= len(second) or caps_lead(first))
     if starts_sentence(second) and not rest.endswith("?") and T.word_count(rest) >= 8 and (question or heading):
         return [1], [False, False]
     return None
+
+
+def hard_breaks(pieces: list[str]) -> bool:
+    """Whether every line of `pieces` was ended by hand, not wrapped: at least four lines, none ending on a word
+    that runs on, and at least two thirds of the breaks where the next word would have fitted easily (the line
+    plus that word well inside the block's widest line), which a wrapped paragraph never does."""
+    if len(pieces) < 4 or any(WRAPS_ON_RE.search(p) for p in pieces[:-1]):
+        return False
+    width = max(len(p) for p in pieces)
+    short = sum(len(p) + 1 + len(q.split(" ", 1)[0]) <= 0.85 * width for p, q in zip(pieces, pieces[1:]))
+    return short * 3 >= 2 * (len(pieces) - 1)
 
 
 # a line that is a whole quotation, maybe with its speaker after it: "“Swings for older kids.” (Gran, Ash Walk)"

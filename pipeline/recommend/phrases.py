@@ -45,7 +45,8 @@ MASS_NOUNS = {"advice", "support", "help", "funding", "money", "information", "t
               "travel", "work", "research", "guidance", "time", "access", "investment", "resources", "staff",
               "leadership", "awareness", "understanding", "engagement", "representation", "evidence", "data",
               "outreach", "backfill", "childcare", "infrastructure", "capacity", "parking", "signage", "lighting",
-              "seating", "fencing", "paving", "heating", "shelter", "security", "equipment", "furniture", "broadband"}
+              "seating", "fencing", "paving", "heating", "shelter", "security", "equipment", "furniture", "broadband",
+              "wifi", "wi-fi", "cctv", "litter", "rubbish", "traffic", "noise", "healthcare", "software", "feedback"}
 LEADING_ADVERBS = {"just", "please", "also", "simply", "then", "and", "so", "but", "maybe", "perhaps", "really",
                    "ideally", "finally", "instead", "further", "actually"}
 PREFIX_RE = re.compile(r"^\s*((sub-?point|note|nb|comment|other|also|idea|suggestion|action|ask|proposal|"

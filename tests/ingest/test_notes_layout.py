@@ -149,3 +149,29 @@ def test_every_bullet_marker_still_starts_a_statement_after_an_item_list():
     assert texts(segments) == ["Allotments for the estate", "A bus shelter", "Dropped kerbs", "Benches", "A crossing please",
                                "More bins on the high street", "Free swimming for over 65s"]
     assert 6 not in reasons(report)  # a one-word answer to "What's missing?" is a view (held-out part 5 work)
+
+
+STICKIES = """Youth forum wall
+
+Table 2 - what should change?
+more stuff to do
+a bmx track by the river not just grass
+lights on the canal path
+cheaper buses
+bins
+somewhere dry to hang out thats not the bus station
+"""
+
+
+def test_sticky_notes_typed_one_a_line_in_lower_case_are_one_statement_each():
+    segments, _ = parse(STICKIES)
+    assert texts(segments) == ["more stuff to do", "a bmx track by the river not just grass", "lights on the canal path",
+                               "cheaper buses", "bins", "somewhere dry to hang out thats not the bus station"]
+    assert all(s.question == "Table 2 - what should change?" for s in segments)
+
+
+def test_a_paragraph_wrapped_at_a_narrow_width_stays_whole():
+    text = ("Notes\n\nthe group said the buses\nfrom the estate stop too\nearly in the evening and\n"
+            "nobody can get home from\nwork in town after six\n")
+    segments, _ = parse(text)
+    assert len(segments) == 1 and segments[0].text.startswith("the group said the buses from the estate")
