@@ -12,7 +12,7 @@ from . import parse as P
 from .phrases import (ABSTRACT_SUFFIX, ACTOR_HEADS, FEELING_VERBS, ING_NOUNS, LEADING_ADVERBS, MASS_NOUNS,
                       PROBLEM_HEADS, conjugate3, indefinite, first_word_in_noun_phrase, has_main_finite_verb, lower_first, norm, np_head)
 from .lexicon import NOMINAL_RE, NOMINAL_VERBS, NP_PROBLEM_RE, VERB_FOR_THING
-from .style import opens_with_verb
+from .style import opens_with_verb, verb_like
 
 
 def imperative(clause: str) -> tuple[str, str] | None:
@@ -34,10 +34,10 @@ def imperative(clause: str) -> tuple[str, str] | None:
     noun_ing = tok is not None and tok.lower_ in ING_NOUNS and not on_actor and not (
         len(doc) > 1 and doc[1].lower_ in GERUND_OBJECT_OPENERS)
     if tok is not None and tok.lower_.endswith("ing") and (tok.tag_ == "VBG" or (
-            not noun_ing and T.is_verb_lemma(gerund_base(tok.lower_)) and not has_main_finite_verb(doc))):
+            not noun_ing and verb_like(gerund_base(tok.lower_)) and not has_main_finite_verb(doc))):
         base = gerund_base(tok.lower_)
         verb_here = tok.dep_ in ("ROOT", "csubj") or tok.tag_ != "VBG" or on_actor
-        if not noun_ing and T.is_verb_lemma(base) and verb_here and not any(
+        if not noun_ing and verb_like(base) and verb_here and not any(
                 t.dep_ == "ROOT" and t.i != tok.i and t.pos_ in ("VERB", "AUX") for t in doc):
             rest = doc[1:].text
             rest = re.sub(r"(\band|\bor|&)\s+(\w+ing)\b",
@@ -137,7 +137,10 @@ def raised(clause: str) -> tuple[str, str] | None:
 def gerund_base(word: str) -> str:
     doc = P.parse(f"They are {word.lower()}", ner=False)
     lemma = doc[-1].lemma_ if len(doc) else word
+    if re.search(r"[^aeiou](is|iz)ing$", word) and len(word) >= 9 and not T.is_verb_lemma(lemma):
+        return word[:-3] + "e"  # "pedestrianising": a verb made with -ise that no word list holds
     return lemma if T.is_verb_lemma(lemma) else word
+
 
 
 def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:

@@ -195,7 +195,8 @@ def trim(text: str, max_words: int = MAX_WORDS) -> str:
                      or ws[i - 1].endswith(",")), None)
         if tail is not None and tail >= 4:
             ws = ws[:tail]
-    while len(ws) > 3 and ws[-1].lower().strip(",;:.") in FUNCTION_END and not (
+    while len(ws) > 3 and ws[-1].lower().strip(",;:.") in FUNCTION_END and \
+            not (ws[-1] == "A" and ws[-2][:1].isupper()) and not (  # "on Block A" names a place
             ws[-1].lower() in ("to", "with", "for", "about") and T.is_verb_lemma(ws[-2].lower().strip(",;:"))) and \
             (cut_short or not stranded_preposition(" ".join(ws))):
         ws.pop()  # never end on "the", "and", "of" ...; "someone to talk to" keeps its "to"
@@ -244,6 +245,35 @@ def speaker_label(raw: str, prepared: str) -> bool:
         t.tag_ in ("VB", "VBZ", "VBP", "VBD", "MD") for t in P.parse(prepared, ner=False))
 
 
+# a reported ask, rewritten as the ask itself: "Mr X asked if the gardens could be made into raised beds" ->
+# "the gardens could be made into raised beds"; "Sue asked that the noticeboard be replaced" -> "the noticeboard
+# should be replaced"; "Would it be possible to reopen the room?" -> "reopen the room"
+WHO = r"^([\w'’,.\[\]-]+\s+){0,8}?"
+# someone's wish with its subject ("Residents want", "They'd like"); with the subject left out ("Want the bins
+# emptied ...") `rules` reads it
+LIKE = r"^(([\w'’,.\[\]-]+\s+){1,8}?(would\s+(really\s+)?like|wants?|wanted)|\w+['’]d\s+like)\s+"
+REPORTED_ASKS = [(re.compile(pattern, re.I), repl) for pattern, repl in (
+    (WHO + r"(asked|wondered|queried)\s+(if|whether)\s+(?=\S)", ""),
+    (WHO + r"(asked|requested|proposed|urged|insisted)\s+that\s+(?P<x>[^,;]{3,80}?)\s+be\s+", r"\g<x> should be "),
+    (WHO + r"(asked|called|pressed|argued)\s+for\s+(?P<x>[^,;]{3,80}?)\s+to\s+be\s+", r"\g<x> should be "),
+    (r"^it\s+would\s+be\s+(really\s+|very\s+)?(good|great|nice|helpful|useful|better|ideal|lovely)\s+if\s+", ""),
+    (r"^(would|is)\s+it\s+(be\s+)?possible\s+to\s+(?P<vp>\w.*?)\s*\??$", r"\g<vp>"),
+    (r"^(an?\s+|the\s+)?(request|call|plea)s?\s+(was|were)\s+(also\s+)?made\s+for\s+", ""),
+    (r"^there\s+(was|is|were)\s+(\w+\s+){0,2}?(support|demand|appetite|calls?)\s+for\s+", ""),
+    (WHO + r"(said|told\s+us|mentioned|commented)\s+(?=(the|a|an|this|these|those|there|it|they|we|people|more|no)\b)", ""),
+    (WHO + r"suggested\s+(?=(a|an|more|some|the)\s)", ""),
+    (LIKE + r"(?P<x>(the|their|our|a|an)(\s(?!to\b)[\w'’-]+){1,6}?)\s+(?=(\w+ed|made|done|kept|put|set|built|cut|"
+                  r"sent|shut)\s)", r"\g<x> should be "),  # "Residents want the collection moved to Monday"
+    (LIKE + r"(?P<x>(the|their|our)\s[^,;]{1,60}?)\s+to\s+(?!be\b)(?=\w)", r"\g<x> should "),  # not "a form to report"
+    (LIKE + r"(?=(a|an|more|some|the)\s)", ""),
+    # a matter raised, as the matter to address: "Damp and mould in the flats was raised by several people"
+    (r"^(\w+\s+){0,2}?(concerns?|issues?|questions?|points?|worries)\s+(was|were)\s+(also\s+)?raised\s+"
+     r"(about|over|regarding|around)\s+(?P<x>\w.*)$", lambda m: "address " + lower_first(m.group("x"))),
+    (r"^(?P<x>[^,;]{3,80}?)\s+(was|were)\s+(also\s+)?raised(\s+again)?(\s+(by|at|with)\s+[^,;]{1,40})?$",
+     lambda m: "address " + lower_first(m.group("x"))),
+)]
+
+
 def prepare(clause: str) -> str:
     clause = norm(clause).rstrip(" .!")
     m = TALLY_TAIL_RE.search(clause)
@@ -254,6 +284,8 @@ def prepare(clause: str) -> str:
     clause = re.sub(r"\b(ha(s|ve))\s+(a|the)\s+(responsibility|duty|role)\s+to\b", r"\1 to", clause, flags=re.I)
     for _ in range(2):
         clause = OPENER_RE.sub("", DISCOURSE_RE.sub("", REPORTED_RE.sub("", clause.strip())))
+        for pattern, repl in REPORTED_ASKS:
+            clause = pattern.sub(repl, clause, count=1)
     m = TOPIC_RE.match(clause)
     if m and len(words(m.group("topic"))) <= 4 and len(words(m.group("rest"))) >= 3:
         clause = m.group("rest")
@@ -334,7 +366,12 @@ def first_word_in_noun_phrase(doc) -> bool:
         # a lone "-s" verb that is also a plural noun ("Limit rent rises to ...") proves nothing
         return verb.tag_ in ("VBP", "VBD") or (verb.tag_ == "VBZ" and not T.is_noun_lemma(verb.lemma_ or verb.lower_)) or \
             any(c.tag_ in ("MD", "VBZ", "VBP", "VBD") and c.dep_ in ("aux", "auxpass") for c in verb.children)
-    return any(t.dep_ in ("nsubj", "nsubjpass") and t.left_edge.i == 0 and t.i > 0 and finite(t.head) for t in doc)
+    if any(t.dep_ in ("nsubj", "nsubjpass") and t.left_edge.i == 0 and t.i > 0 and finite(t.head) for t in doc):
+        return True
+    # the first word heads the subject itself ("Damp and mould in the flats was raised ..."): only with an
+    # auxiliary on its verb, since the tagger calls many a bare order's verb a subject
+    return first.dep_ in ("nsubj", "nsubjpass") and any(c.dep_ in ("conj", "prep") for c in first.children) and \
+        any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in first.head.children)
 
 
 def first_of_coordination(clause: str) -> str | None:

@@ -35,6 +35,9 @@ from .style import style_problems, words
 CHECK_SPELLING = "check spelling"
 WORD_APOSTROPHE = re.compile(r"\b[A-Za-z]+(?:['’][A-Za-z]+)*\b")
 PURPOSE_RE = re.compile(r"\s+(?=to\s+(?!be\b)[a-z]+\b)")
+EXPLICIT_ASK_RE = re.compile(r"^(could|can|would)\s+(we|you|i)\s+(please\s+)?(have|get|see)\b|^please\b|"
+                             r"\b(asked|called|pressed)\s+(for|if|whether|that)\b|\bwould\s+(really\s+)?like\b|"
+                             r"['’]d\s+like\b|\brequest(ed)?\b", re.I)
 ASKED_THAT_RE = re.compile(r"\b(suggested|recommended|proposed|urged|asked)\s+that\s+", re.I)
 
 @dataclass(frozen=True)
@@ -203,8 +206,11 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
     quoted = {p for c, p in ((c, prepare(c)) for c in raw) if len(words(c)) >= 3 and any(
         norm(c).rstrip(" .!?") in q for q in said)}
     original = list(parts)  # the source's order, for what a pronoun points back to
-    if 1 < len(parts) and quoted:
-        parts = sorted(parts, key=lambda p: p not in quoted)
+    # a sentence in quotation marks, then one that asks in so many words ("Parking: vans ... overnight. Could we
+    # have residents-only permits?"), is read before the description around it
+    explicit = {c: p for c, p in zip(raw, (prepare(c) for c in raw)) if EXPLICIT_ASK_RE.search(c)}
+    if 1 < len(parts) and (quoted or explicit):
+        parts = sorted(parts, key=lambda p: (p not in quoted, p not in explicit.values()))
     result, rule, used = None, "own_words", parts[0] if parts else source
     for i, clause in enumerate(parts):
         out = lack_at_place(clause) or raised(clause) or shape_clause(clause)
@@ -217,7 +223,7 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
                 purpose = PURPOSE_RE.match(clause[len(head):]) is not None
                 if purpose and not _purpose_of(head, clause[len(head):]):
                     continue
-                if head != clause and len(words(head)) >= 2 + (not purpose):
+                if head != clause and len(words(head)) >= 2 + (not purpose and not re.match(r"(a|an)\s", head, re.I)):
                     out = shape_clause(head)
                     if out:
                         rest = clause[len(head):]

@@ -322,3 +322,37 @@ def test_a_question_asks_for_its_change(statement, expected):
 @pytest.mark.parametrize("statement", ["Why does the 14 stop at the depot?", "Could the 14 not stop at the depot?"])
 def test_a_question_without_an_ask_keeps_its_own_words(statement):
     assert shape(statement).rule.startswith("own_words")
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # reported asks, worded as the ask
+    ("Mrs Khan asked if the hall could be opened earlier on Sundays.", "Open the hall earlier on Sundays"),
+    ("Residents asked whether a timetable could be given for the roof works.", "Give a timetable for the roof works"),
+    ("Tom asked that the broken fence by the allotments be repaired.", "Repair the broken fence by the allotments"),
+    ("Several parents called for the school crossing to be made safer.", "Make the school crossing safer"),
+    ("It would be good if the surgery could offer evening appointments.",
+     "Ensure the surgery offers evening appointments"),
+    ("Would it be possible to keep the library open until seven?", "Keep the library open until seven"),
+    ("A request was made for a bench at the bus stop.", "Provide a bench at the bus stop"),
+    ("There was strong support for reopening the swimming pool.", "Reopen the swimming pool"),
+    ("One man said the bins by the shops should be emptied twice a week.", "Empty the bins by the shops twice a week"),
+    ("Some members suggested a newsletter so people know what the group is doing.",
+     "Provide a newsletter so people know what the group is doing"),
+    ("Tenants want the stairwells cleaned every week.", "Clean the stairwells every week"),
+    ("Parents would like the council to fix the play area gate.", "Ask the council to fix the play area gate"),
+    ("They'd like a named officer for the estate.", "Provide a named officer for the estate"),
+    ("Flooding on Mill Road was raised by several people.", "Address flooding on Mill Road"),
+    ("Concerns were raised about speeding on the bypass.", "Address speeding on the bypass"),
+])
+def test_a_reported_ask_is_worded_as_the_ask(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
+
+
+def test_an_ask_in_so_many_words_is_read_before_the_description_around_it():
+    out = shape("Parking: delivery lorries block the lane every morning. Could we have a loading bay on Church Street?")
+    assert out.text == "Provide a loading bay on Church Street"
+
+
+def test_a_subject_that_opens_with_a_verb_like_noun_is_no_order():
+    assert shape("Damp and mould in the back bedrooms was reported by most tenants.").rule.startswith("own_words")
