@@ -192,7 +192,9 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     harm = HARMS_RE.search(np) is not None and first not in ("a", "an")
     if (problem or harm) and not comparative:
         return f"tackle {lower_first(ARTICLE_RE.sub('', np), doc)}", "wish_problem"
-    abstract = head is not None and ABSTRACT_SUFFIX.search(head.lower_) is not None
+    # "seating", "lighting": things, though they end like abstract nouns ("More seating" -> "Provide more seating")
+    abstract = head is not None and ABSTRACT_SUFFIX.search(head.lower_) is not None and \
+        not (head.lower_.endswith("ing") and head.lower_ in MASS_NOUNS)
     if first in ("extra", "additional") and not abstract:
         return f"provide {lower_first(np, doc)}", "wish"  # "Additional resources": "increase resources" loses them
     if first in ("more", "greater", "increased", "higher", "extra", "additional"):

@@ -266,6 +266,12 @@ REPORTED_ASKS = [(re.compile(pattern, re.I), repl) for pattern, repl in (
                   r"sent|shut)\s)", r"\g<x> should be "),  # "Residents want the collection moved to Monday"
     (LIKE + r"(?P<x>(the|their|our)\s[^,;]{1,60}?)\s+to\s+(?!be\b)(?=\w)", r"\g<x> should "),  # not "a form to report"
     (LIKE + r"(?=(a|an|more|some|the)\s)", ""),
+    (WHO + r"told\s+(us|me|them|the\s+\w+)\s+that\s+", ""),
+    # a thing named as what people asked for: "More seating was a frequent request", "Support for X was high"
+    (r"^(?P<x>[^,;]{3,80}?)\s+(was|were)\s+(a|an|the)\s+(\w+\s+){0,2}?(request|ask|suggestion|demand|priority)\b.*$",
+     r"\g<x>"),
+    (r"^(strong\s+|broad\s+|general\s+)?support\s+for\s+(?P<x>[^,;]{3,80}?)\s+(was|is)\s+(very\s+)?(high|strong|"
+     r"widespread|clear|overwhelming)\b.*$", r"\g<x>"),
     # a matter raised, as the matter to address: "Damp and mould in the flats was raised by several people"
     (r"^(\w+\s+){0,2}?(concerns?|issues?|questions?|points?|worries)\s+(was|were)\s+(also\s+)?raised\s+"
      r"(about|over|regarding|around)\s+(?P<x>\w.*)$", lambda m: "address " + lower_first(m.group("x"))),
@@ -371,7 +377,8 @@ def first_word_in_noun_phrase(doc) -> bool:
     # the first word heads the subject itself ("Damp and mould in the flats was raised ..."): only with an
     # auxiliary on its verb, since the tagger calls many a bare order's verb a subject
     return first.dep_ in ("nsubj", "nsubjpass") and any(c.dep_ in ("conj", "prep") for c in first.children) and \
-        any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in first.head.children)
+        (any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in first.head.children) or
+         first.head.lemma_ == "be" and first.head.tag_ in ("VBD", "VBZ", "VBP"))  # "Support for X was high"
 
 
 def first_of_coordination(clause: str) -> str | None:

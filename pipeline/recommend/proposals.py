@@ -97,7 +97,7 @@ REQUEST_RE = re.compile(
     r"\bwish(?:es|ed)?\s+(?:that\s+)?(?:[\w'’-]+\s+){1,4}?(?:would|could)\b|\bwish(?:es|ed)? there (?:was|were|is|are)\b|"
     r"\bwant(ed)? to see\b|\b(was|were) (keen|eager) (for|to see)\b|"
     r"\b(strong|widespread|broad|overwhelming|clear|general|considerable|wide|much|unanimous) support for\b|"
-    r"\b(request|call|plea)s?\s+(was|were)\s+made\s+for\b|\b(was|were)\s+raised\s+(again|by\s+(several|many|some|most))\b", re.I)
+    r"\b(request|call|plea)s?\s+(was|were)\s+made\s+for\b|\b(was|were)\s+an?\s+(\w+\s+)?(request|suggestion|demand)\b|\b(was|were)\s+raised\s+(again|by\s+(several|many|some|most))\b", re.I)
 OBLIGATION_RE = re.compile(
     r"\b(should|shouldn'?t|must|mustn'?t|ought to)\b|\b(a|the|real|urgent|clear) need for\b|^need(ed)? for\b|"
     r"\brequir(es|ing|ed)\s+\w+(\s+\w+)?\s+to\b|^requires?\b|\bneed(s|ed)?\s+(to|more|better|a|an|some|proper|real|longer|"

@@ -38,7 +38,7 @@ PURPOSE_RE = re.compile(r"\s+(?=to\s+(?!be\b)[a-z]+\b)")
 EXPLICIT_ASK_RE = re.compile(r"^(could|can|would)\s+(we|you|i)\s+(please\s+)?(have|get|see)\b|^please\b|"
                              r"\b(asked|called|pressed)\s+(for|if|whether|that)\b|\bwould\s+(really\s+)?like\b|"
                              r"['’]d\s+like\b|\brequest(ed)?\b", re.I)
-ASKED_THAT_RE = re.compile(r"\b(suggested|recommended|proposed|urged|asked)\s+that\s+", re.I)
+ASKED_THAT_RE = re.compile(r"\b(suggested|recommended|proposed|urged|asked)\s+that\s+|,?\s+and\s+that\s+", re.I)
 
 @dataclass(frozen=True)
 class Draft:

@@ -356,3 +356,17 @@ def test_an_ask_in_so_many_words_is_read_before_the_description_around_it():
 
 def test_a_subject_that_opens_with_a_verb_like_noun_is_no_order():
     assert shape("Damp and mould in the back bedrooms was reported by most tenants.").rule.startswith("own_words")
+
+
+@pytest.mark.parametrize("statement,expected", [
+    ("Better bus shelters were a common request.", "Improve bus shelters"),
+    ("More seating was a frequent request from older people.", "Provide more seating"),
+    ("Support for a monthly repair cafe was high among families.", "Provide a monthly repair cafe"),
+    ("Respondents felt that the park is neglected and that the council should plant more trees along the river.",
+     "Ask the council to plant more trees along the river"),
+    ("Carers told us that the surgery should offer appointments after work.",
+     "Ensure the surgery offers appointments after work"),
+])
+def test_report_prose_names_the_ask(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
