@@ -110,7 +110,10 @@ def line_cuts(pieces: list[str]) -> tuple[list[int], list[bool]] | None:
     lead = heading_like(pieces[0]) and not tallied[0]
     stamped = [bool(STAMP_RE.match(p)) for p in pieces]
     if sum(stamped) >= 2 and (stamped[0] or lead and stamped[1]):  # a log: each timed entry (and its wraps) an item
-        cuts = [k for k in range(1, len(pieces)) if stamped[k]]
+        # a walkabout's notes typed one a line under each time are items too, not one entry (a log's few wrapped
+        # lines are not: its timed entries outnumber them)
+        every = hard_breaks(pieces) and len(pieces) - sum(stamped) >= 2 * sum(stamped)
+        cuts = [k for k in range(1, len(pieces)) if stamped[k] or every]
         return cuts, [stamped[0]] + [True] * len(cuts)
     if all(asks(p) for p in body) and (lead and pieces[0].endswith(":") and len(body) >= 2 or all(
             QUESTION_KEY_RE.match(p) for p in pieces)) and T.word_count(" ".join(body)) <= 30 * len(body):
@@ -119,13 +122,13 @@ def line_cuts(pieces: list[str]) -> tuple[list[int], list[bool]] | None:
         cuts = [k for k in range(1, len(pieces)) if tallied[k - 1] or k == 1 and lead
                 or starts_sentence(pieces[k]) and not WRAPS_ON_RE.search(pieces[k - 1])]
         return cuts, [not lead] + [True] * len(cuts)
+    heads = lead or asks(pieces[0])  # "PROMPT 2: What's not so good right now?" over its notes
+    if hard_breaks(pieces[1:] if heads else pieces) and all(T.word_count(p) <= 2 * ITEM_MAX_WORDS for p in body):
+        return list(range(1, len(pieces))), [not heads] + [True] * len(body)  # sticky notes typed one a line
     if len(pieces) >= 3 and lead and all(starts_sentence(p) for p in body) \
             and not any(WRAPS_ON_RE.search(p) for p in body) and all(T.word_count(p) <= ITEM_MAX_WORDS for p in body) \
             and sum(p[-1:] not in ".!?" for p in body) * 2 > len(body):
         return list(range(1, len(pieces))), [False] + [True] * len(body)
-    heads = lead or asks(pieces[0])  # "PROMPT 2: What's not so good right now?" over its notes
-    if hard_breaks(pieces[1:] if heads else pieces) and all(T.word_count(p) <= ITEM_MAX_WORDS for p in body):
-        return list(range(1, len(pieces))), [not heads] + [True] * len(body)  # sticky notes typed one a line
     first, second, rest = pieces[0], pieces[1], " ".join(pieces[1:])
     question = first.endswith("?") and T.word_count(first) <= 25 and not TURN_RE.match(first)
     heading = lead and not first.endswith(":") and (len(first) * 2 <= len(second) or caps_lead(first))
@@ -135,14 +138,16 @@ def line_cuts(pieces: list[str]) -> tuple[list[int], list[bool]] | None:
 
 
 def hard_breaks(pieces: list[str]) -> bool:
-    """Whether every line of `pieces` was ended by hand, not wrapped: at least four lines, none ending on a word
-    that runs on, and at least two thirds of the breaks where the next word would have fitted easily (the line
-    plus that word well inside the block's widest line), which a wrapped paragraph never does."""
-    if len(pieces) < 4 or any(WRAPS_ON_RE.search(p) for p in pieces[:-1]):
+    """Whether the lines of `pieces` were ended by hand, not wrapped: at least four lines, at most a quarter of
+    the breaks after a word that runs on ("and", "the", a comma; a pronoun, as in "more events like this", is
+    fine), and at least two thirds where the next word would have fitted (the line plus that word within the
+    block's widest line), which wrapping at a width never does."""
+    if len(pieces) < 4:
         return False
+    runs_on = [p for p in pieces[:-1] if WRAPS_ON_RE.search(p) and not re.search(r"\b(this|that|these|those|it)$", p, re.I)]
     width = max(len(p) for p in pieces)
-    short = sum(len(p) + 1 + len(q.split(" ", 1)[0]) <= 0.85 * width for p, q in zip(pieces, pieces[1:]))
-    return short * 3 >= 2 * (len(pieces) - 1)
+    short = sum(len(p) + 1 + len(q.split(" ", 1)[0]) <= width for p, q in zip(pieces, pieces[1:]))
+    return len(runs_on) * 4 <= len(pieces) - 1 and short * 3 >= 2 * (len(pieces) - 1)
 
 
 # a line that is a whole quotation, maybe with its speaker after it: "“Swings for older kids.” (Gran, Ash Walk)"

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 
 from ..defaults import CONTENT_LINE_WORDS, ROSTER_ENTRY_MAX_WORDS, TITLE_BLOCK_MAX_LINES
-from .layout import STAMP_RE, TALLY_RE, caps_lead
+from .layout import STAMP_RE, TALLY_RE, caps_lead, hard_breaks
 
 KINDS = ("title", "date_venue", "note_taker", "attendees", "welcome", "ground_rules", "agenda", "next_steps",
          "contact", "page_furniture", "byline", "panel", "reply", "internal")
@@ -452,6 +452,9 @@ def mark_non_views(lines: list[str]) -> dict[int, str]:
         if out[n] == "page_furniture" or "\t" in lines[n - 1]:
             continue  # a running footer or a table header row does not wrap onto the next line
         k = n
+        end = next((j for j in range(n, len(lines)) if not stripped[j]), len(lines))
+        if hard_breaks(stripped[n - 1: end]):
+            continue  # notes typed one a line ("thanks for the pizza" over "ban vapes near school"): no wraps
         while k < len(lines) and stripped[k] and k + 1 not in out and not BULLET.match(lines[k]) and \
                 stripped[k][:1].islower() and stripped[k - 1][-1:] not in ".!?":
             out[k + 1] = out[n]

@@ -175,3 +175,26 @@ def test_a_paragraph_wrapped_at_a_narrow_width_stays_whole():
             "nobody can get home from\nwork in town after six\n")
     segments, _ = parse(text)
     assert len(segments) == 1 and segments[0].text.startswith("the group said the buses from the estate")
+
+
+def test_a_thank_you_typed_one_a_line_above_other_notes_drops_only_itself():
+    segments, report = parse("Wall\n\nAnything else?\nthanks for the cake\nmore trips like this\n"
+                             "a safe place for lgbt young people\nban vapes outside the school\n")
+    assert texts(segments) == ["more trips like this", "a safe place for lgbt young people", "ban vapes outside the school"]
+    assert [d.reason for d in report.dropped].count("welcome") == 1
+
+
+def test_lines_of_fifty_characters_or_more_are_not_taken_for_notes_one_a_line():
+    text = ("Notes\n\nThe group talked about the library and the buses, and\nwhat the council might do about both of them\n"
+            "over the coming year. Several people\nsaid they would come to another meeting on it.\n")
+    segments, _ = parse(text)
+    assert len(segments) == 2
+
+
+def test_walkabout_notes_typed_one_a_line_under_times_are_one_statement_each():
+    text = ("Walkabout notes\n\n09:10 Station Rd\nStation Rd - 2 street lights out by the bakery\n"
+            "bus shelter roof leaking\nresident at no 9 wants a dropped kerb for her scooter\n"
+            "09:40 Canal path\nCanal path - flooding under the bridge again\nbench by the lock broken\n"
+            "cyclists going too fast, maybe signs?\n")
+    segments, _ = parse(text)
+    assert [s.line_start for s in segments if not s.text.startswith("09:")] == [4, 5, 6, 8, 9, 10]
