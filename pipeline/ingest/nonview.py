@@ -117,6 +117,31 @@ PROCEDURAL_RE = re.compile(r"^\W*(minutes of (the )?(last|previous) meeting|matt
                            r"(agreed|approved|accepted|signed|confirmed) as an? (true|correct|accurate|fair) record|"
                            r"apologies (as above|were received|noted)|(proposed|moved) (by )?[A-Z]?[\w.' ]{1,30},? seconded\b|"
                            r"any other business|aob)\b", re.I)
+# an action point given to one of the organisers, not a participant's proposal: "JB to circulate the contact
+# list", "Dave to log the street lights", "Me - chase highways re Elm Rd" (an organiser's errand, named by its verb)
+ERRANDS = (r"(circulate|e-?mail|send|forward|book|contact|chase|ring|call|phone|write( up)?|type( up)?|arrange|log|"
+           r"check|follow up|find out|report back|feed back|share|update|invite|organise|organize|draft|look into|"
+           r"put\s+\w+\s+on|speak to|talk to|liaise|confirm|collate|pass on)\b")
+OWNER_RE = re.compile(r"^\W*(?:[A-Z]{2,3}|Me|[A-Z][a-z]{2,12})\s*(?:to|will|[-–:])\s+" + ERRANDS)
+
+
+# words that open a fragment before "to <verb>" without naming an organiser: "Someone to ring who picks up", "Hard
+# to talk to"
+NOT_OWNERS = {"someone", "somebody", "anyone", "anybody", "everyone", "everybody", "nobody", "hard", "easy", "easier",
+              "harder", "need", "needs", "time", "nothing", "something", "somewhere", "nowhere", "access", "able",
+              "unable", "have", "want", "wants", "way", "ways", "place", "chance", "good", "better", "best", "important",
+              "vital", "difficult", "impossible", "free", "right", "duty", "plan", "plans", "aim", "how", "what", "where",
+              "when", "why", "who", "which", "more", "less", "nice", "great", "useful", "helpful", "happy", "keen",
+              # bodies a participant asks to act: "Council to book more skips"
+              "council", "councils", "police", "school", "schools", "residents", "tenants", "group", "groups", "parents",
+              "government", "landlords", "staff", "officers", "volunteers", "members", "nhs", "gp", "gps"}
+
+
+def owner_action(s: str) -> bool:
+    m = OWNER_RE.match(s)
+    return bool(m) and s.lstrip(" -•*").split(" ", 1)[0].lower() not in NOT_OWNERS
+
+
 NEXT_RE = re.compile(r"^\W*(\d+(\.\d+)*\.?\s*)?(next steps?|what happens next|next|actions?( points?)?|action items?|"
                      r"follow[- ]up|date of (the )?next meeting|next meeting( of (the )?[\w'’ ]{1,50})?)\b\s*[:–—-]|"
                      r"^\W*(action|actions|resolved|"
@@ -353,6 +378,8 @@ def _phrase_kind(s: str, raw: str, counts: dict[str, int]) -> str | None:
         return "attendees"
     if GROUND_RE.search(bare):
         return "ground_rules"
+    if owner_action(bare) and n <= 20:
+        return "next_steps"
     if WELCOME_RE.search(bare) and n <= 40 and not (bullet and THANKS_RE.match(bare)) or THANKS_ONLY_RE.match(bare):
         return "welcome"
     if PROCEDURAL_RE.match(bare) and not (s.startswith("#") and SECTION_OF_VIEWS_RE.match(bare)):

@@ -260,7 +260,10 @@ REPORTED_ASKS = [(re.compile(pattern, re.I), repl) for pattern, repl in (
     (r"^(would|is)\s+it\s+(be\s+)?possible\s+to\s+(?P<vp>\w.*?)\s*\??$", r"\g<vp>"),
     (r"^(an?\s+|the\s+)?(request|call|plea)s?\s+(was|were)\s+(also\s+)?made\s+for\s+", ""),
     (r"^there\s+(was|is|were)\s+(\w+\s+){0,2}?(support|demand|appetite|calls?)\s+for\s+", ""),
-    (WHO + r"(said|told\s+us|mentioned|commented)\s+(?=(the|a|an|this|these|those|there|it|they|we|people|more|no)\b)", ""),
+    (WHO + r"(said|told\s+us|mentioned|commented|agreed|felt|thought|believed)(\s+(very\s+)?(strongly|firmly))?\s+that\s+",
+     ""),
+    (WHO + r"(said|told\s+us|mentioned|commented|agreed|felt|thought|believed)(\s+(very\s+)?(strongly|firmly))?\s+"
+     r"(?=(the|a|an|this|these|those|there|it|they|we|people|more|no)\b)", ""),
     (WHO + r"suggested\s+(?=(a|an|more|some|the)\s)", ""),
     (LIKE + r"(?P<x>(the|their|our|a|an)(\s(?!to\b)[\w'’-]+){1,6}?)\s+(?=(\w+ed|made|done|kept|put|set|built|cut|"
                   r"sent|shut)\s)", r"\g<x> should be "),  # "Residents want the collection moved to Monday"

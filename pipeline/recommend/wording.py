@@ -244,7 +244,9 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
         return _own_words(used, source, vocab, state)
     draft = re.sub(r"\b(\w+) drop in\b", lambda m: f"{m.group(1)} drop-in" if m.group(1).lower() not in
                    ("to", "and", "or", "can", "could", "will", "please") else m.group(0), norm(result))
-    draft = trim(draft)
+    # "people should be able to cook", "children should be able to walk to school": enable them
+    draft = re.sub(r"^be able to\b", "enable people to", trim(draft), flags=re.I)
+    draft = re.sub(r"^make (?P<who>[^,;]{1,40}?) able to\b", r"enable \g<who> to", draft, flags=re.I)
     draft = _resolve_pronouns(draft, context, state)
     draft = _fix_typos(draft, vocab, state)
     draft = cap(trim(draft))

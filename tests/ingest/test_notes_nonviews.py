@@ -114,6 +114,9 @@ def test_each_non_view_kind_before_the_views(head, reason):
     ("What happens next\nThe Board will consider this summary in June.\n", "next_steps"),
     ("ACTION: Tom to write to Parks Services about the swings.\n", "next_steps"),
     ("Date of next meeting: Thursday 13th March, 7pm, Scout Hut.\n", "next_steps"),
+    ("- KM to circulate the slides to everyone who came\n", "next_steps"),
+    ("- Priya to book the hall for the next session\n", "next_steps"),
+    ("- Me - chase the parks team about the swings\n", "next_steps"),
     ("Contact the partnership coordinator for a copy.\n", "contact"),
     ("For a copy in large print please ask at the library.\n", "contact"),
     ("If you would like this document in another format, please contact the team.\n", "contact"),
@@ -130,6 +133,8 @@ def test_each_non_view_kind_after_the_views(tail, reason):
     "- The welcome at the library is friendly but the building is cold",
     "- Next to the station there is nowhere safe to wait",
     "- Agenda items at council meetings never include young people",
+    "- Someone to ring who actually answers the phone",            # no organiser's errand
+    "- Council to book more skips for the spring clean",           # an ask of the council
 ])
 def test_views_that_look_like_non_views_are_kept(view):
     segments, _ = parse("Workshop 1: What is it like here?\n\n" + view + "\n")

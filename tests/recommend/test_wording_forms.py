@@ -370,3 +370,15 @@ def test_a_subject_that_opens_with_a_verb_like_noun_is_no_order():
 def test_report_prose_names_the_ask(statement, expected):
     out = shape(statement)
     assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement,expected", [
+    ("Everyone agreed the forum should meet in the evenings, not at lunchtime",
+     "Ask the forum to meet in the evenings, not at lunchtime"),
+    ("Parents felt strongly that children should be able to walk to school safely",
+     "Enable children to walk to school safely"),
+    ("Older residents said people should be able to pay for parking with cash", "Enable people to pay for parking with cash"),
+])
+def test_agreement_and_strong_feeling_lead_to_the_ask(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
