@@ -134,6 +134,18 @@ def raised(clause: str) -> tuple[str, str] | None:
     return (out[0], "raised") if out else None
 
 
+def nuisance(clause: str) -> bool:
+    """Whether `clause` opens with a nuisance named by an -ing noun ("Speeding on the bypass", "flooding under the
+    bridge"), which the parser reads as an order."""
+    first = clause.split(" ", 1)[0].lower()
+    return first.endswith("ing") and first in PROBLEM_HEADS
+
+
+def tackle_nuisance(clause: str) -> tuple[str, str] | None:
+    """'Speeding on the bypass' -> 'Tackle speeding on the bypass' (a comma splice after it left out)."""
+    return np_wish(clause.split(",", 1)[0]) if nuisance(clause) else None
+
+
 def gerund_base(word: str) -> str:
     doc = P.parse(f"They are {word.lower()}", ner=False)
     lemma = doc[-1].lemma_ if len(doc) else word
@@ -154,6 +166,8 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
     if nominal:  # "Use of interpreters at the surgery" -> "Use interpreters at the surgery"
         verb, keep = NOMINAL_VERBS[nominal.group("noun").lower()]
         return f"{verb} {nominal.group('prep') + ' ' if keep else ''}{nominal.group('rest')}", "wish"
+    if nuisance(np):
+        return f"tackle {lower_first(np)}", "wish_problem"  # "Speeding on the bypass": a nuisance, never an order
     doc = P.parse(np)
     first = doc[0].lower_
     head = np_head(doc)

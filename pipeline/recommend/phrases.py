@@ -36,11 +36,15 @@ PROBLEM_HEADS = {"barrier", "problem", "issue", "racism", "discrimination", "ine
                  "perception", "misperception", "risk", "lack", "confusion", "fragmentation", "duplication",
                  "stigma", "prejudice", "myth", "misconception", "gap", "delay", "cut", "shortage", "isolation",
                  "poverty", "exclusion", "abuse", "harassment", "bias", "mistrust", "distrust", "fear", "damp",
-                 "mould", "waiting", "wait", "cost", "fare", "rent", "hate", "violence", "bureaucracy"}
+                 "mould", "waiting", "wait", "cost", "fare", "rent", "hate", "violence", "bureaucracy",
+                 # nuisances named by an -ing noun: "flooding under the bridge", "speeding on the bypass"
+                 "flooding", "speeding", "littering", "fly-tipping", "flytipping", "dumping", "vandalism", "graffiti",
+                 "begging", "vaping", "loitering", "dealing"}
 ING_NOUNS = {"funding", "housing", "training", "meeting", "building", "wellbeing", "mentoring", "understanding",
              "being", "learning", "networking", "commissioning", "monitoring", "safeguarding", "schooling",
              "policing", "spending", "marketing", "thing", "something", "nothing", "everything", "evening",
-             "morning", "feeling", "saying", "beginning"}
+             "morning", "feeling", "saying", "beginning", "flooding", "speeding", "littering", "fly-tipping",
+             "flytipping", "dumping", "begging", "vaping", "loitering"}
 MASS_NOUNS = {"advice", "support", "help", "funding", "money", "information", "training", "housing", "transport",
               "travel", "work", "research", "guidance", "time", "access", "investment", "resources", "staff",
               "leadership", "awareness", "understanding", "engagement", "representation", "evidence", "data",
@@ -275,6 +279,11 @@ REPORTED_ASKS = [(re.compile(pattern, re.I), repl) for pattern, repl in (
      r"\g<x>"),
     (r"^(strong\s+|broad\s+|general\s+)?support\s+for\s+(?P<x>[^,;]{3,80}?)\s+(was|is)\s+(very\s+)?(high|strong|"
      r"widespread|clear|overwhelming)\b.*$", r"\g<x>"),
+    # a thing that needs doing, as the doing: "Dog poo bins full, need emptying more often" -> "emptying dog poo bins
+    # more often" (read by the gerund rule)
+    (r"^(?P<x>[^,;]{3,60}?)(\s+(full|broken|blocked|overflowing|missing|again|too))*(,\s*|\s+)(and\s+)?"
+     r"(really\s+|urgently\s+|badly\s+|still\s+)?needs?\s+(?!(some|no|any|every)thing\b|funding\b|housing\b|training\b)(?P<ving>[a-z]{3,}ing)\b(?P<rest>.*)$",
+     lambda m: f"{m.group('ving')} {lower_first(m.group('x'))}{m.group('rest')}"),
     # a matter raised, as the matter to address: "Damp and mould in the flats was raised by several people"
     (r"^(\w+\s+){0,2}?(concerns?|issues?|questions?|points?|worries)\s+(was|were)\s+(also\s+)?raised\s+"
      r"(about|over|regarding|around)\s+(?P<x>\w.*)$", lambda m: "address " + lower_first(m.group("x"))),

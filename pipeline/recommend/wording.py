@@ -28,7 +28,7 @@ from .. import text as T
 from . import parse as P
 from ..records import CHECK_WORDING
 from .phrases import ACTOR_HEADS, SUBORDINATOR_RE, cap, clauses, lower_first, norm, prepare, speaker_label, trim
-from .actions import lack_at_place, raised
+from .actions import lack_at_place, raised, tackle_nuisance
 from .rules import shape_challenge, shape_clause
 from .style import style_problems, words
 
@@ -201,6 +201,8 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
     source = norm(text)
     raw = clauses(source)
     parts = [p for c, p in ((c, prepare(c)) for c in raw) if p and not (len(raw) > 1 and speaker_label(c, p))]
+    if len(parts) > 1 and _place_label(parts[0], source):
+        parts = parts[1:]  # "Elm Rd - potholes outside 14, needs resurfacing": where, then what
     # a sentence in quotation marks inside a write-up is the participant's own words: read it first
     said = [norm(q) for q in re.findall(r"[\"“]([^\"”]{3,})[\"”]", text)]
     quoted = {p for c, p in ((c, prepare(c)) for c in raw) if len(words(c)) >= 3 and any(
@@ -213,7 +215,7 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
         parts = sorted(parts, key=lambda p: (p not in quoted, p not in explicit.values()))
     result, rule, used = None, "own_words", parts[0] if parts else source
     for i, clause in enumerate(parts):
-        out = lack_at_place(clause) or raised(clause) or shape_clause(clause)
+        out = lack_at_place(clause) or raised(clause) or tackle_nuisance(clause) or shape_clause(clause)
         if out is None and not clause.rstrip().endswith("?"):
             # a comma splice ("Better joined up working ..., people get passed from pillar to post") or a
             # purpose clause ("... drop in at the youth space so young people don't have to wait"): the ask
@@ -255,6 +257,22 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
     if grammar & set(problems) or any(f.startswith(CHECK_WORDING) for f in state.flags):
         return _own_words(used, source, vocab, _State(), tried=(rule, tuple(problems)))
     return Draft(draft, rule, source, tuple(dict.fromkeys(state.flags)), tuple(state.edits), tuple(problems))
+
+
+# verbs that open a short order before a dash ("Fix the lights - they're out"), never a place's name
+SHORT_ORDERS = {"fix", "stop", "start", "keep", "make", "open", "close", "bring", "get", "put", "clean", "repair", "build",
+                "provide", "add", "remove", "cut", "reopen", "paint", "mend", "move", "change", "ban", "fund", "help"}
+
+
+PLACE_LABEL_RE = re.compile(r"^((\S+\s+){0,2}(rd|road|st|street|ave|avenue|gr|grove|lane|ln|way|close|park|estate|court|"
+                            r"drive|place|square|crescent|terrace|hill|path|green|centre|parade|corner)|general|other|"
+                            r"misc|aob|also)$", re.I)
+
+
+def _place_label(part: str, source: str) -> bool:
+    """A label typed before a dash naming where ('Elm Rd', 'Canal path') or nothing ('General'): not the ask."""
+    return part.split(" ", 1)[0].lower() not in SHORT_ORDERS and PLACE_LABEL_RE.match(part) is not None and \
+        re.match(rf"^\W*{re.escape(part)}\s+[-–—]\s+\S", source) is not None
 
 
 def _purpose_of(head: str, rest: str) -> bool:

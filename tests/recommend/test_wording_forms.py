@@ -382,3 +382,22 @@ def test_report_prose_names_the_ask(statement, expected):
 def test_agreement_and_strong_feeling_lead_to_the_ask(statement, expected):
     out = shape(statement)
     assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement,expected", [
+    # a walkabout's place label before a dash, then what is wrong there
+    ("Mill Rd - cracked paving outside the chemist, needs relaying", "Relay cracked paving outside the chemist"),
+    ("General - people want more notice of road closures", "Provide more notice of road closures"),
+    # a nuisance named by an -ing noun is tackled, never read as an order
+    ("Speeding on Church Lane after the school run", "Tackle speeding on Church Lane after the school run"),
+    ("Kiln Lane - fly-tipping behind the garages again", "Tackle fly-tipping behind the garages again"),
+])
+def test_walkabout_fragments(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement", ["Data transparency required – action plans to change data",
+                                       "Youth parliament system – young people elect their own reps"])
+def test_an_ask_before_a_dash_is_no_place_label(statement):
+    assert shape(statement).text.startswith(("Provide", "Require", "Set up", "Increase", "Ensure", "Develop"))
