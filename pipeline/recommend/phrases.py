@@ -255,11 +255,13 @@ def speaker_label(raw: str, prepared: str) -> bool:
 WHO = r"^([\w'’,.\[\]-]+\s+){0,8}?"
 # someone's wish with its subject ("Residents want", "They'd like"); with the subject left out ("Want the bins
 # emptied ...") `rules` reads it
-LIKE = r"^(([\w'’,.\[\]-]+\s+){1,8}?(would\s+(really\s+)?like|wants?|wanted)|\w+['’]d\s+like)\s+"
+LIKE = r"^(([\w'’,.\[\]-]+\s+){1,8}?(would\s+(really\s+)?(like|welcome)|wants?|wanted)|\w+['’]d\s+(like|welcome))\s+"
 REPORTED_ASKS = [(re.compile(pattern, re.I), repl) for pattern, repl in (
     (WHO + r"(asked|wondered|queried)\s+(if|whether)\s+(?=\S)", ""),
     (WHO + r"(asked|requested|proposed|urged|insisted)\s+that\s+(?P<x>[^,;]{3,80}?)\s+be\s+", r"\g<x> should be "),
     (WHO + r"(asked|called|pressed|argued)\s+for\s+(?P<x>[^,;]{3,80}?)\s+to\s+be\s+", r"\g<x> should be "),
+    (WHO + r"(asked|called|pressed)\s+for\s+(?P<x>(the|their|her|his|our|its)\s[^,;]{1,60}?)\s+to\s+(?!be\b)(?=[a-z])",
+     r"\g<x> should "),  # "She asked for her GP surgery to stop sending letters only by text"
     (r"^it\s+would\s+be\s+(really\s+|very\s+)?(good|great|nice|helpful|useful|better|ideal|lovely)\s+if\s+", ""),
     (r"^(would|is)\s+it\s+(be\s+)?possible\s+to\s+(?P<vp>\w.*?)\s*\??$", r"\g<vp>"),
     (r"^(an?\s+|the\s+)?(request|call|plea)s?\s+(was|were)\s+(also\s+)?made\s+for\s+", ""),

@@ -401,3 +401,12 @@ def test_walkabout_fragments(statement, expected):
                                        "Youth parliament system – young people elect their own reps"])
 def test_an_ask_before_a_dash_is_no_place_label(statement):
     assert shape(statement).text.startswith(("Provide", "Require", "Set up", "Increase", "Ensure", "Develop"))
+
+
+@pytest.mark.parametrize("statement,expected", [
+    ("Residents asked for the council to fix the street lights on Vale Road", "Ask the council to fix the street lights on Vale Road"),
+    ("He would welcome a lift to the day centre on Tuesdays", "Provide a lift to the day centre on Tuesdays"),
+])
+def test_asked_for_someone_to_act_and_a_welcome(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and not style_problems(out.text)
