@@ -10,7 +10,8 @@ import re
 from .. import text as T
 from . import parse as P
 from .phrases import (ABSTRACT_SUFFIX, ACTOR_HEADS, FEELING_VERBS, ING_NOUNS, LEADING_ADVERBS, MASS_NOUNS,
-                      PROBLEM_HEADS, conjugate3, indefinite, first_word_in_noun_phrase, has_main_finite_verb, lower_first, norm, np_head)
+                      PROBLEM_HEADS, conjugate3, first_word_in_noun_phrase, has_main_finite_verb, indefinite,
+                      lower_first, norm, np_head)
 from .lexicon import NOMINAL_RE, NOMINAL_VERBS, NP_PROBLEM_RE, VERB_FOR_THING
 from .style import opens_with_verb, verb_like
 
@@ -111,8 +112,9 @@ RAISED_HEADS = {"thread", "theme", "message", "point", "priority", "suggestion",
 
 
 # "More could be done to support carers", "Efforts should be made to reach young people": the action is after "to"
-EFFORT_RE = re.compile(r"^((further|some|real|greater|additional)\s+)?(more|much|work|something|efforts?|steps|action)\s+(\w+\s+){0,2}?(could|should|must|needs?\s+to|"
-                       r"has\s+to|have\s+to)\s+(also\s+)?be\s+(done|made|taken)\s+to\s+(?P<vp>\w.+)$", re.I)
+EFFORT_RE = re.compile(r"^((further|some|real|greater|additional)\s+)?(more|much|work|something|efforts?|steps|action)"
+                       r"\s+(\w+\s+){0,2}?(could|should|must|needs?\s+to|has\s+to|have\s+to)\s+(also\s+)?be\s+"
+                       r"(done|made|taken)\s+to\s+(?P<vp>\w.+)$", re.I)
 
 
 def raised(clause: str) -> tuple[str, str] | None:
@@ -152,7 +154,6 @@ def gerund_base(word: str) -> str:
     if re.search(r"[^aeiou](is|iz)ing$", word) and len(word) >= 9 and not T.is_verb_lemma(lemma):
         return word[:-3] + "e"  # "pedestrianising": a verb made with -ise that no word list holds
     return lemma if T.is_verb_lemma(lemma) else word
-
 
 
 def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
