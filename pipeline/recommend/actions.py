@@ -131,7 +131,7 @@ def raised(clause: str) -> tuple[str, str] | None:
     if subj is None or subj.lemma_.lower() not in RAISED_HEADS or any(c.dep_ == "neg" for c in root.children):
         return None
     verb = root if root.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in root.children) else \
-        next((c for c in root.children if c.dep_ == "xcomp" and c.tag_ == "VB") if root.lemma_ == "be" else (), None)
+        next((c for c in root.children if c.dep_ == "xcomp" and c.tag_ == "VB" and root.lemma_ == "be"), None)
     out = imperative(doc[verb.i:].text) if verb is not None and verb.i > subj.i else None
     return (out[0], "raised") if out else None
 

@@ -410,3 +410,9 @@ def test_an_ask_before_a_dash_is_no_place_label(statement):
 def test_asked_for_someone_to_act_and_a_welcome(statement, expected):
     out = shape(statement)
     assert out.text == expected and not style_problems(out.text)
+
+
+@pytest.mark.parametrize("statement", ["The main message stayed the same all evening.",
+                                       "One suggestion came from the youth council."])
+def test_a_raised_point_with_another_verb_is_not_read_as_an_action(statement):
+    assert shape(statement).rule != "raised"  # and no error: the verb after a raised noun may be any verb
