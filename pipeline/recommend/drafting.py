@@ -51,7 +51,7 @@ from .proposals import segment_proposes
 from .merge import Support, merge_groups, support
 from .phrases import norm
 from .rules import CHALLENGE_RE
-from .wording import Draft, shape, shape_challenge_draft
+from .wording import Draft, shape_challenge_draft, shape_or_own_words
 
 # The mark on an "also proposed" entry ranked past the worded part of its heading's list (`MORE_WORDED`): its
 # text is its most central statement as the participant wrote it, not shaped into an action.
@@ -303,7 +303,7 @@ class RecommendationDrafter:
                 bound = _quality(True, True, g.closeness[g.central[rank]], rank, m.challenge is not None)
                 if best[gi] is None or bound > best[gi][0] + QUALITY_TIE:
                     todo.append((gi, m))
-            shaped = P.batched(lambda item: item[1].challenge or shape(
+            shaped = P.batched(lambda item: item[1].challenge or shape_or_own_words(
                 item[1].segment.text, context.get(item[1].segment.id, []), vocab), todo)
             for (gi, m), d in zip(todo, shaped):
                 g = groups[gi]

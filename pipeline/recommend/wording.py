@@ -20,6 +20,7 @@ Examples (each is a test in tests/recommend/test_wording.py):
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -287,6 +288,19 @@ def _purpose_of(head: str, rest: str) -> bool:
     finite = next((t for t in after if t.tag_ in ("VBZ", "VBP", "VBD", "MD")), None)
     return finite is None or any(t.lower_ in ("ensure", "that", "so", "where", "which", "who", "how", "what", "when", "if")
                                  for t in after[: finite.i])
+
+
+def shape_or_own_words(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()) -> Draft:
+    """`shape`, except that a rule failing on one odd statement (an exception from a rule or the parse) gives the
+    statement's own words marked "check wording", with the error named in `Draft.rule` and logged, so that one
+    sentence never stops a run of 100,000; tests call `shape` itself, so a failing rule still fails them."""
+    try:
+        return shape(text, context, vocabulary)
+    except P.NeedParse:
+        raise  # `parse.batched` asking for the parses it will batch: control flow, not a failure
+    except Exception as exc:  # noqa: BLE001 - the plan must survive any one statement
+        logging.getLogger("plenary.recommend").warning("wording failed on %r: %s: %s", text[:80], type(exc).__name__, exc)
+        return _own_words(norm(text), norm(text), set(vocabulary), _State(), tried=(f"error:{type(exc).__name__}", ()))
 
 
 def _own_words(clause: str, source: str, vocab: set[str], state: _State, tried=None) -> Draft:
