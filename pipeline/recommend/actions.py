@@ -287,6 +287,6 @@ def question_ask(body: str) -> tuple[str, str] | None:
         return None
     subject = doc[subj.left_edge.i: subj.right_edge.i + 1].text
     vp = doc[root.i: len(doc)].text
-    if subj.lemma_.lower() in ACTOR_HEADS or subj.ent_type_ in ("ORG", "GPE"):
+    if subj.lemma_.lower() in ACTOR_HEADS:  # (parsed without entities: the head word decides)
         return f"ask {lower_first(subject)} to {vp}", "question"
     return f"{'make' if why else 'let'} {lower_first(subject)} {vp}", "question"

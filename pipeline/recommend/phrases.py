@@ -10,7 +10,7 @@ import re
 from .. import text as T
 from . import parse as P
 from ..themes.quotes import split_joins
-from .style import FUNCTION_END, MAX_WORDS, stranded_preposition, words
+from .style import FUNCTION_END, MAX_WORDS, ends_on_place_letter, stranded_preposition, words
 
 
 GENERIC_SUBJECTS = {"we", "you", "they", "us", "i", "everyone", "everybody", "one", "someone", "somebody", "people",
@@ -32,19 +32,19 @@ STRONG_MODALS = {"must", "need", "needs", "needed", "have", "has", "require", "r
 SOFT_MODALS = {"should", "ought", "could", "might", "may", "shall", "would", "can"}
 ABSTRACT_SUFFIX = re.compile(r"(ion|ment|ity|ness|ance|ence|ship|ism|acy|ing|age)s?$")
 # heads of a problem named as a noun phrase: the ask is to tackle it, not to provide it
+# nuisances named by an -ing noun ("flooding under the bridge", "speeding on the bypass"): problems, never orders
+NUISANCE_INGS = {"flooding", "speeding", "littering", "fly-tipping", "flytipping", "dumping", "begging", "vaping",
+                 "loitering"}
 PROBLEM_HEADS = {"barrier", "problem", "issue", "racism", "discrimination", "inequality", "crisis", "assumption",
                  "perception", "misperception", "risk", "lack", "confusion", "fragmentation", "duplication",
                  "stigma", "prejudice", "myth", "misconception", "gap", "delay", "cut", "shortage", "isolation",
                  "poverty", "exclusion", "abuse", "harassment", "bias", "mistrust", "distrust", "fear", "damp",
-                 "mould", "waiting", "wait", "cost", "fare", "rent", "hate", "violence", "bureaucracy",
-                 # nuisances named by an -ing noun: "flooding under the bridge", "speeding on the bypass"
-                 "flooding", "speeding", "littering", "fly-tipping", "flytipping", "dumping", "vandalism", "graffiti",
-                 "begging", "vaping", "loitering", "dealing"}
+                 "mould", "waiting", "wait", "cost", "fare", "rent", "hate", "violence", "bureaucracy", "vandalism",
+                 "graffiti", "dealing"} | NUISANCE_INGS
 ING_NOUNS = {"funding", "housing", "training", "meeting", "building", "wellbeing", "mentoring", "understanding",
              "being", "learning", "networking", "commissioning", "monitoring", "safeguarding", "schooling",
              "policing", "spending", "marketing", "thing", "something", "nothing", "everything", "evening",
-             "morning", "feeling", "saying", "beginning", "flooding", "speeding", "littering", "fly-tipping",
-             "flytipping", "dumping", "begging", "vaping", "loitering"}
+             "morning", "feeling", "saying", "beginning"} | NUISANCE_INGS
 MASS_NOUNS = {"advice", "support", "help", "funding", "money", "information", "training", "housing", "transport",
               "travel", "work", "research", "guidance", "time", "access", "investment", "resources", "staff",
               "leadership", "awareness", "understanding", "engagement", "representation", "evidence", "data",
@@ -199,8 +199,7 @@ def trim(text: str, max_words: int = MAX_WORDS) -> str:
                      or ws[i - 1].endswith(",")), None)
         if tail is not None and tail >= 4:
             ws = ws[:tail]
-    while len(ws) > 3 and ws[-1].lower().strip(",;:.") in FUNCTION_END and \
-            not (ws[-1] == "A" and ws[-2][:1].isupper()) and not (  # "on Block A" names a place
+    while len(ws) > 3 and ws[-1].lower().strip(",;:.") in FUNCTION_END and not ends_on_place_letter(ws) and not (
             ws[-1].lower() in ("to", "with", "for", "about") and T.is_verb_lemma(ws[-2].lower().strip(",;:"))) and \
             (cut_short or not stranded_preposition(" ".join(ws))):
         ws.pop()  # never end on "the", "and", "of" ...; "someone to talk to" keeps its "to"

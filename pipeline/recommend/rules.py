@@ -13,7 +13,7 @@ import re
 
 from .. import text as T
 from . import parse as P
-from .actions import question_ask, EXAMPLE_RE, imperative, needed, np_wish, participle_np
+from .actions import EXAMPLE_RE, imperative, needed, np_wish, participle_np, question_ask
 from .lexicon import BENEFIT_RE, WISH_OPENERS
 from .phrases import CHALLENGE_RE  # noqa: F401  (drafting reads it here)
 from .phrases import CHAT_RE, indefinite

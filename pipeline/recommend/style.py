@@ -99,6 +99,12 @@ def _keeps_capital(text: str) -> bool:
 EMPTY_VERBS = {"do", "be", "get", "go", "make", "have"}  # "Do better", "Be more": no action named
 
 
+def ends_on_place_letter(ws: list[str]) -> bool:
+    """Whether the words end on a capital "A" that names something with the word before it ("Block A", "Plan A"),
+    not the article."""
+    return len(ws) > 1 and ws[-1] == "A" and ws[-2][:1].isupper()
+
+
 def verb_like(base: str) -> bool:
     """A verb's base form: in the word list, or made with -ise/-ize ("pedestrianise"), which no list holds whole."""
     return T.is_verb_lemma(base) or bool(re.search(r"[^aeiou](is|iz)e$", base)) and len(base) >= 7
@@ -149,7 +155,7 @@ def style_problems(draft: str, vocabulary: Iterable[str] = ()) -> list[str]:
     last = low.rstrip(" .!").split(" ")[-1] if low else ""
     before_last = low.rstrip(" .!").split(" ")[-2] if len(ws) > 1 else ""
     verb_particle = last in ("to", "with", "for", "about") and T.is_verb_lemma(before_last)  # "someone to talk to"
-    label = text.rstrip(" .!").endswith(" A") and text.rstrip(" .!").split(" ")[-2][:1].isupper()  # "Block A"
+    label = ends_on_place_letter(text.rstrip(" .!").split(" "))
     if (last in FUNCTION_END and not verb_particle and not label and not stranded_preposition(text)) or \
             re.search(r"(such as|for example|e\.g\.?|i\.e\.?|[:\-–—,])\s*$", low):
         problems.append("dangling_end")

@@ -201,19 +201,20 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
     state = _State()
     source = norm(text)
     raw = clauses(source)
-    parts = [p for c, p in ((c, prepare(c)) for c in raw) if p and not (len(raw) > 1 and speaker_label(c, p))]
+    prepared = [(c, prepare(c)) for c in raw]  # prepare once: parts, quotations and explicit asks all read it
+    parts = [p for c, p in prepared if p and not (len(raw) > 1 and speaker_label(c, p))]
     if len(parts) > 1 and _place_label(parts[0], source):
         parts = parts[1:]  # "Elm Rd - potholes outside 14, needs resurfacing": where, then what
     # a sentence in quotation marks inside a write-up is the participant's own words: read it first
     said = [norm(q) for q in re.findall(r"[\"“]([^\"”]{3,})[\"”]", text)]
-    quoted = {p for c, p in ((c, prepare(c)) for c in raw) if len(words(c)) >= 3 and any(
+    quoted = {p for c, p in prepared if len(words(c)) >= 3 and any(
         norm(c).rstrip(" .!?") in q for q in said)}
     original = list(parts)  # the source's order, for what a pronoun points back to
     # a sentence in quotation marks, then one that asks in so many words ("Parking: vans ... overnight. Could we
     # have residents-only permits?"), is read before the description around it
-    explicit = {c: p for c, p in zip(raw, (prepare(c) for c in raw)) if EXPLICIT_ASK_RE.search(c)}
+    explicit = {p for c, p in prepared if EXPLICIT_ASK_RE.search(c)}
     if 1 < len(parts) and (quoted or explicit):
-        parts = sorted(parts, key=lambda p: (p not in quoted, p not in explicit.values()))
+        parts = sorted(parts, key=lambda p: (p not in quoted, p not in explicit))
     result, rule, used = None, "own_words", parts[0] if parts else source
     for i, clause in enumerate(parts):
         out = lack_at_place(clause) or raised(clause) or tackle_nuisance(clause) or shape_clause(clause)
