@@ -10,8 +10,8 @@ import re
 from .. import text as T
 from . import parse as P
 from .phrases import (ABSTRACT_SUFFIX, ACTOR_HEADS, FEELING_VERBS, ING_NOUNS, LEADING_ADVERBS, MASS_NOUNS,
-                      PROBLEM_HEADS, conjugate3, first_word_in_noun_phrase, has_main_finite_verb, indefinite,
-                      lower_first, norm, np_head)
+                      NUISANCE_INGS, PROBLEM_HEADS, conjugate3, first_word_in_noun_phrase, has_main_finite_verb,
+                      indefinite, lower_first, norm, np_head)
 from .lexicon import NOMINAL_RE, NOMINAL_VERBS, NP_PROBLEM_RE, VERB_FOR_THING
 from .style import opens_with_verb, verb_like
 
@@ -139,8 +139,9 @@ def raised(clause: str) -> tuple[str, str] | None:
 def nuisance(clause: str) -> bool:
     """Whether `clause` opens with a nuisance named by an -ing noun ("Speeding on the bypass", "flooding under the
     bridge"), which the parser reads as an order."""
-    first = clause.split(" ", 1)[0].lower()
-    return first.endswith("ing") and first in PROBLEM_HEADS
+    # only the nuisance words: "Dealing with the council takes forever" and "Waiting times ... are too long" are
+    # sentences, and "dealing", "waiting" name problems only as heads ("drug dealing")
+    return clause.split(" ", 1)[0].lower() in NUISANCE_INGS and not has_main_finite_verb(P.parse(clause, ner=False))
 
 
 def tackle_nuisance(clause: str) -> tuple[str, str] | None:

@@ -430,3 +430,10 @@ def test_a_rule_that_fails_on_one_statement_gives_its_own_words_marked_not_a_cra
     assert out.rule.startswith("own_words<error:TypeError")
     with pytest.raises(TypeError):
         W.shape("The hall needs a new roof before winter.")  # shape itself still fails, so tests catch rule bugs
+
+
+@pytest.mark.parametrize("statement", ["Dealing with the housing office takes weeks",
+                                       "Waiting lists at the dentist are far too long",
+                                       "Littering by the shops is getting worse"])
+def test_a_sentence_opening_with_an_ing_noun_is_no_nuisance_to_tackle_word_for_word(statement):
+    assert not shape(statement).text.startswith("Tackle " + statement.split()[0].lower())
