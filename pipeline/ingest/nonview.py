@@ -142,6 +142,37 @@ def owner_action(s: str) -> bool:
     return bool(m) and s.lstrip(" -•*").split(" ", 1)[0].lower() not in NOT_OWNERS
 
 
+# a list of the group's own actions ("Actions:", "Agreed actions"): at an assembly its items are the proposals;
+# only those that read as an errand (`errand`) are next steps
+ACTIONS_HEAD_RE = re.compile(r"^\W*(\d+(\.\d+)*\.?\s*)?(actions?|action (points|items)|actions? agreed|agreed actions|"
+                             r"(suggested|proposed) actions)\s*[:–—-]?\s*$", re.I)
+# who does it ("JB", "PW / MO", "Cllr SA", "Sarah", "Me", "the facilitators"), then "to" or "will"
+OWNER_LEAD_RE = re.compile(r"^\W*(?:(?:[A-Z]{2,3}|Cllr\.?\s+[A-Z]\w*)(?:\s*[/&,]\s*[A-Z]{2,3})*|(?P<first>[A-Z][a-z]{2,12})|"
+                           r"me|I|we|the (?:team|facilitators?|organisers?|chair|secretary|clerk|co-?ordinator))\s*"
+                           r"(?:to|will|[-–:])\s+\w", re.I)
+# when: a deadline or a dated day ("by Friday", "30 April", "next mtg"), not a weekday a proposal names ("on Saturdays")
+WHEN_RE = re.compile(rf"\bby\s+(the\s+)?(end|close|next|start|{_DAY}|{_MONTH}\b|\d)|\b\d{{1,2}}(st|nd|rd|th)?\s+{_MONTH}\b|"
+                     rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}/\d{{1,2}}\b|\bnext (meeting|mtg|time|forum|session)\b|\btbc\b|"
+                     r"\bto be confirmed\b|\b(will|shall)\b|\b(I|we)['’]ll\b|\bgoing to\b", re.I)
+
+
+def errand(s: str) -> bool:
+    """An item of an actions list that is the organisers' own errand, not a proposal: it names who does it (a
+    first name, initials, "the team") or when ("by 30 April", "next meeting"), speaks of what will happen, or is
+    a row of an action table ("| 2 | Letter to Head of Repairs | PW | 30 May |")."""
+    if owner_action(s) or "|" in s or "\t" in s or WHEN_RE.search(s):
+        return True
+    m = OWNER_LEAD_RE.match(s)
+    if not m:
+        return False
+    first = m.group("first")
+    if first is None:
+        return True
+    from .names import is_first_name
+
+    return first.lower() not in NOT_OWNERS and is_first_name(first, strict=False)
+
+
 NEXT_RE = re.compile(r"^\W*(\d+(\.\d+)*\.?\s*)?(next steps?|what happens next|next|actions?( points?)?|action items?|"
                      r"follow[- ]up|date of (the )?next meeting|next meeting( of (the )?[\w'’ ]{1,50})?)\b\s*[:–—-]|"
                      r"^\W*(action|actions|resolved|"
@@ -412,8 +443,8 @@ def mark_non_views(lines: list[str]) -> dict[int, str]:
     out = _title_block(lines, stripped)
     speakers = _panel_speakers(stripped)
 
-    mode: str | None = None  # attendees | agenda | next_steps | byline: the list being read
-    items = 0
+    mode: str | None = None  # attendees | agenda | next_steps | actions | byline: the list being read
+    items, head = 0, 0
     for i, raw in enumerate(lines):
         s = stripped[i]
         if not s:
@@ -443,6 +474,8 @@ def mark_non_views(lines: list[str]) -> dict[int, str]:
             kind, mode = "attendees", "attendees"
         elif AGENDA_HEAD_RE.match(s):
             kind, mode = "agenda", "agenda"
+        elif ACTIONS_HEAD_RE.match(s):
+            kind, mode, head = "next_steps", "actions", i + 1
         elif NEXT_RE.match(s):
             # a head ("Next steps:") opens a list; a closed short line ("Action: None.") does not
             kind, mode = "next_steps", ("next_steps" if len(words(s)) <= 4 and not s.endswith(".") else None)
@@ -463,6 +496,12 @@ def mark_non_views(lines: list[str]) -> dict[int, str]:
             kind, items = "agenda", items + 1
         elif mode == "next_steps" and not HEADING_WORDS_RE.match(s) and not s.startswith("#"):
             kind, items = "next_steps", items + 1
+        elif mode == "actions" and not HEADING_WORDS_RE.match(s) and not s.startswith("#"):
+            items += 1
+            if errand(ITEM_PREFIX_RE.sub("", s)):
+                kind = "next_steps"
+            else:
+                out.pop(head, None)  # a proposal: its head stays the heading it is listed under
         elif SIGNOFF_RE.match(s):
             kind, mode = "byline", "byline"
         elif mode == "byline" and stripped[i - 1] and not BULLET.match(raw) and len(words(s)) <= 14:

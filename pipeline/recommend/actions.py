@@ -24,6 +24,8 @@ def imperative(clause: str) -> tuple[str, str] | None:
     doc = P.parse(clause, ner=False)
     if ws[0].lower() in FEELING_VERBS:
         return None  # "Love the idea of ...", "Want it swept ...": the speaker's "I"/"they" left out, not an order
+    if len(ws) > 2 and ws[1].lower() == "to" and ws[0].lower() in ACTOR_HEADS:
+        return None  # "Police to patrol the park": a body asked to act, not the verb "to police"
     if opens_with_verb(clause) and not first_word_in_noun_phrase(doc):
         return clause, "imperative"
     tok = doc[0] if len(doc) else None

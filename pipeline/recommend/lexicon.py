@@ -137,3 +137,24 @@ NOMINAL_VERBS = {
     "investment": ("invest", True),
 }
 NOMINAL_RE = re.compile(rf"^(the\s+)?(?P<noun>{'|'.join(NOMINAL_VERBS)})\s+(?P<prep>of|in|to)\s+(?P<rest>\w.+)$", re.I)
+
+# a prompt that asks for solutions: what is under it is an answer, hence a proposal
+SOLUTION_PROMPT_RE = re.compile(
+    r"(what would (help|have helped|make (a|the)( biggest| most| real)? difference|make .{1,40} (work|better|easier))|"
+    r"what (needs|has) to (change|happen)|what (should|could|can|would|might) .{0,60}\b(do|change|improve|help)\b|"
+    r"what does (better|good|success) look like|what would you (like|want) to see|solutions?\b|suggestions?\b|"
+    r"what(?:'s|’s| is| are) (?:missing|lacking|needed)|\bgaps?\b|"
+    r"^\W*(stop|start|continue|keep|change|begin|more of|less of|do more|do less)( doing)?\W*$|"  # retrospective boards
+    r"\b(stop|start)\s*[/,&|-]\s*(start|stop|continue)\b|"
+    r"\bideas\b|recommendations?\b|what would make|if you (ran|were in charge|had)|wish ?list|asks?\b|"
+    r"how (can|could|should|might) (we|they|the|it|things)|priorities for|what (else )?(could|would) help|"
+    r"what do (you|they|we) (want|need)|what needs to be done|actions? (needed|required|for)|\bdots?\b|\bvot(e|es|ing)\b|"
+    r"^\W*((agreed|suggested|proposed|possible|key|our)\s+)?actions?(\s+(points?|items?|agreed))?\W*$|"
+    r"\bpriorit|"
+    r"^\W*(?:q\s?\d{1,2}\W*)?(?:(?:what|which|how|where|who)\b[^?]{0,100}\b(?:should|shall)|should|shall)\b)", re.I)
+# a prompt that asks what is good, bad or happening now: a thing named under it is described, not asked for
+DESCRIBE_PROMPT_RE = re.compile(
+    r"\b(works?|worked|working|value|valued|love|like about|concerns?|issues?|problems?|hard|harder|difficult\w*|"
+    r"barriers?|challenges?|unsafe|wrong|worr\w*|affect\w*|impact\w*|experiences?|background|currently|now|"
+    r"last time|reflections|matters arising|findings|rationale|positives?|negatives?|strengths?|weakness\w*|"
+    r"complaints?|like)\b", re.I)

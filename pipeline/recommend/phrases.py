@@ -162,6 +162,13 @@ def lower_first(text: str, doc=None) -> str:
     return text[:1].lower() + text[1:]
 
 
+def the_actor(actor: str) -> str:
+    """A body named in notes' shorthand takes its article back: "Council to name ..." -> "the council"."""
+    low = actor.lower()
+    bare = " " not in actor and low in ACTOR_HEADS and (not low.endswith("s") or low in ("nhs", "police"))
+    return f"the {lower_first(actor)}" if bare else lower_first(actor)
+
+
 def conjugate3(lemma: str) -> str:
     """Third person singular present: 'happen' -> 'happens', 'reach' -> 'reaches', 'be' -> 'is'."""
     irregular = {"be": "is", "have": "has", "do": "does", "go": "goes"}

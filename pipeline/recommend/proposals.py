@@ -50,21 +50,9 @@ from ..records import Segment
 from . import parse as P
 from .lexicon import (BENEFIT_RE, IMPERATIVE_VERBS, LACK_EXCLUDE_RE, LACK_INNER_RE, LACK_NOT_ASK,  # noqa: F401
                       LACK_OPEN_RE, NOT_ACTION_VERBS, NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE, NOT_REQUEST_RE, PERSON_WORDS,
-                      SIGNPOST_RE, STATUS_RE, WISHED_RE)
+                      SIGNPOST_RE, SOLUTION_PROMPT_RE, DESCRIBE_PROMPT_RE, STATUS_RE, WISHED_RE)
 
 # --------------------------------------------------------------------------- the proposal detector
-SOLUTION_PROMPT_RE = re.compile(
-    r"(what would (help|have helped|make (a|the)( biggest| most| real)? difference|make .{1,40} (work|better|easier))|"
-    r"what (needs|has) to (change|happen)|what (should|could|can|would|might) .{0,60}\b(do|change|improve|help)\b|"
-    r"what does (better|good|success) look like|what would you (like|want) to see|solutions?\b|suggestions?\b|"
-    r"what(?:'s|’s| is| are) (?:missing|lacking|needed)|\bgaps?\b|"
-    r"^\W*(stop|start|continue|keep|change|begin|more of|less of|do more|do less)( doing)?\W*$|"  # retrospective boards
-    r"\b(stop|start)\s*[/,&|-]\s*(start|stop|continue)\b|"
-    r"\bideas\b|recommendations?\b|what would make|if you (ran|were in charge|had)|wish ?list|asks?\b|"
-    r"how (can|could|should|might) (we|they|the|it|things)|priorities for|what (else )?(could|would) help|"
-    r"what do (you|they|we) (want|need)|what needs to be done|actions? (needed|required|for)|\bdots?\b|\bvot(e|es|ing)\b|"
-    r"\bpriorit|"
-    r"^\W*(?:q\s?\d{1,2}\W*)?(?:(?:what|which|how|where|who)\b[^?]{0,100}\b(?:should|shall)|should|shall)\b)", re.I)
 GROUP_LABEL_RE = re.compile(r"^\W*(group|table|station|breakout( group| room)?|room|team|syndicate)\s+[\w.]{1,4}\b", re.I)
 # a label in the sentence itself that asks for solutions: "Ideas from the floor: face painting, a bouncy castle"
 INLINE_PROMPT_RE = re.compile(r"^(?P<label>[^:.!?]{2,40}):\s+\S")
@@ -134,12 +122,6 @@ NP_WISH_RE = re.compile(
     r"^(?P<np>(?:an?\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?)\s+(?P<tail>back\b|(?:on|by|outside|at|near|in|inside|for|with|next to|"
     r"behind|along|opposite|beside|around|across|between)\s+\S|to\s+(?P<verb>[a-z-]+)\b|so(?: that)?\s+[^,]{0,60}?"
     r"\b(?:can|could|will|would)\b|instead of\b)", re.I)
-# a prompt that asks what is good, bad or happening now: a thing named under it is described, not asked for
-DESCRIBE_PROMPT_RE = re.compile(
-    r"\b(works?|worked|working|value|valued|love|like about|concerns?|issues?|problems?|hard|harder|difficult\w*|"
-    r"barriers?|challenges?|unsafe|wrong|worr\w*|affect\w*|impact\w*|experiences?|background|currently|now|"
-    r"last time|reflections|matters arising|findings|rationale|positives?|negatives?|strengths?|weakness\w*|"
-    r"complaints?|like)\b", re.I)
 COMPLAINT_RE = re.compile(r"\b(rubbish|stuck|worried|worries|worry|crash(es|ed)?|not sure|hate|awful|terrible|useless|"
                           r"no point|fed up|sick of|tired of|scared|afraid|doesn'?t work|don'?t work|never|can'?t|cant|"
                           r"didn'?t|dont|don'?t)\b", re.I)
@@ -522,7 +504,7 @@ def _read(text: str, section: Sequence[str] | str | None, question: str | None, 
     # a break-out group's own heading ("Group A (Ollie): safer routes to school", "Table 2") says who, the heading
     # above it what they were asked ("Small group work - drafting recommendations")
     group = not (question or prompt) and len(path) >= 2 and GROUP_LABEL_RE.match(path[-1])
-    solution_prompt = any(SOLUTION_PROMPT_RE.search(x) for x in ([asked, path[-2]] if group else [asked]) if x)
+    solution_prompt = any(SOLUTION_PROMPT_RE.search(x) for x in ([asked, path[-2]] if group else [asked, prompt]) if x)
     inline = INLINE_PROMPT_RE.match(text)  # "Ideas from the floor: face painting, a bouncy castle"
     inline_prompt = bool(inline and SOLUTION_PROMPT_RE.search(inline.group("label")))
     # the main clause of the first sentence: what follows gives reasons ("Feedback when you are turned down! We
@@ -582,14 +564,19 @@ def segment_proposal_form(segment: Segment) -> str | None:
     feedback on the event itself (`attributes["about"] == "event"`, marked by ingest's `feedback`)."""
     if segment.attributes.get("about") == "event":
         return None
-    return proposal_form(segment.text, segment.section, segment.question, None, segment.context, segment.kind)
+    return proposal_form(segment.text, segment.section, segment.question, _lead_in(segment), segment.context, segment.kind)
 
 
 def segment_proposes(segment: Segment) -> bool:
     """`proposes` of a Segment (`segment_proposal_form(segment) is not None`, fewer parses)."""
     if segment.attributes.get("about") == "event":
         return False  # a view about the meeting itself, not an ask for the plan
-    return proposes(segment.text, segment.section, segment.question, None, segment.context, segment.kind)
+    return proposes(segment.text, segment.section, segment.question, _lead_in(segment), segment.context, segment.kind)
+
+
+def _lead_in(segment: Segment) -> str | None:
+    """The lead-in line a top-level bullet is listed under ("Actions:", "Ideas wall:"), nearer than its question."""
+    return segment.context if segment.parent is None and segment.context and segment.context.endswith(":") else None
 
 
 def is_proposal(item: Segment | str, section: Sequence[str] | str | None = (), question: str | None = None,

@@ -20,7 +20,7 @@ from .phrases import CHAT_RE, indefinite
 from .phrases import (ACTOR_HEADS, GENERIC_SUBJECTS, IDEA_OF_RE, IMPORTANT_THAT_RE, IMPORTANT_TO_RE, LACK_RE, MASS_NOUNS,
                       NEED_FOR_RE, NEED_TO_RE, PRONOUN_SUBJECTS, RISE_RE, SOFT_MODALS, STATE_VERBS, STRONG_MODALS,
                       THERE_BE_RE, TO_INF_RE, VALUED_RE, conjugate3, first_of_coordination, has_main_finite_verb, is_actor,
-                      lower_first, may_have, noun_phrase_only, np_head, prepare, subtree_right, want_to)
+                      lower_first, may_have, noun_phrase_only, np_head, prepare, subtree_right, the_actor, want_to)
 from .style import words
 
 
@@ -556,7 +556,7 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
     if m and clause[:1].isupper() and not m.group("vp").startswith("be ") and \
             T.is_verb_lemma(m.group("vp").split(" ")[0]) and noun_phrase_only(P.parse(m.group("actor"))) and \
             is_actor(P.parse(m.group("actor"))) and not re.search(r"\b(which|who|that|holding|to)\b", m.group("actor"), re.I):
-        return f"ask {lower_first(m.group('actor'))} to {m.group('vp')}", "actor_to"
+        return f"ask {the_actor(m.group('actor'))} to {m.group('vp')}", "actor_to"
     example = EXAMPLE_RE.search(clause)  # "New structures that respond better e.g. how older people are supported"
     if example and example.start() > 0 and not noun_phrase_only(doc) and has_main_finite_verb(P.parse(clause[example.start():])):
         return shape_clause(clause[: example.start()])

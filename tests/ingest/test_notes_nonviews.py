@@ -165,3 +165,42 @@ def test_word_style_numbered_report_and_minutes():
     assert got[20] == got[29] == got[41] == "next_steps" and got[42] == "contact"  # ACTION lines, next meeting
     assert got[11] == got[12] == "agenda"  # minutes of last meeting, agreed as a true record
     assert segments[0].section == ["Item 3. Play area"] and segments[0].line_start == 16
+
+
+ASSEMBLY_ACTIONS = """Breakout 2: Working together
+
+What gets in the way?
+- Groups compete for the same small pots
+
+Actions:
+- Set up a shared calendar of funding deadlines across the network
+- Council to name one link officer for the voluntary sector
+- Hold the networking lunch on Saturdays so volunteers can come
+- Sarah to circulate the notes to the group
+- JB / MO to book the room for next time
+- Draft terms of reference by 30 April
+- The team will write to the council
+"""
+
+
+def test_an_actions_list_keeps_its_proposals_and_drops_only_the_organisers_errands():
+    segments, report = parse(ASSEMBLY_ACTIONS)
+    assert texts(segments) == [
+        "Groups compete for the same small pots",
+        "Set up a shared calendar of funding deadlines across the network",
+        "Council to name one link officer for the voluntary sector",
+        "Hold the networking lunch on Saturdays so volunteers can come",  # a weekday asked for is no deadline
+    ]
+    got = reasons(report)
+    assert [got.get(n) for n in range(10, 14)] == ["next_steps"] * 4  # a name, initials, a date, "will"
+    assert 6 not in got  # the head of a list of proposals stays their heading
+    actions = [s for s in segments if s.line_start >= 7]
+    assert all(s.context == "Actions:" for s in actions)
+
+
+def test_an_actions_list_of_errands_only_is_next_steps_head_and_all():
+    text = "What would help?\n- A bench by the bus stop\n\nActions\n- Jo to send the notes to the Head of SEND\n" \
+           "- Next forum: 8 July, same venue\n"
+    segments, report = parse(text)
+    assert texts(segments) == ["A bench by the bus stop"]
+    assert [reasons(report).get(n) for n in (4, 5, 6)] == ["next_steps"] * 3

@@ -64,3 +64,15 @@ def test_a_thing_named_with_what_it_should_be_like_is_asked_for(text):
 ])
 def test_controls_that_name_no_provision_stay_non_asks(text):
     assert form(text, WALL, kind="bullet") is None
+
+
+def test_a_lead_in_asking_for_actions_makes_its_bullets_answers():
+    from pipeline.records import Segment
+    from pipeline.recommend.proposals import segment_proposal_form
+
+    text = "Council to name one link officer for the voluntary sector"
+    base = dict(id="n:9", source="n.txt", line_start=9, line_end=9, event="n", text=text,
+                question="What gets in the way?", kind="bullet")
+    assert segment_proposal_form(Segment(**base, context="Actions:")) == "answer"
+    assert segment_proposal_form(Segment(**base, context="Notes from the table:")) is None  # no ask in the lead-in
+    assert segment_proposal_form(Segment(**base, context="Actions:", parent="n:8")) is None  # a parent bullet's text

@@ -437,3 +437,13 @@ def test_a_rule_that_fails_on_one_statement_gives_its_own_words_marked_not_a_cra
                                        "Littering by the shops is getting worse"])
 def test_a_sentence_opening_with_an_ing_noun_is_no_nuisance_to_tackle_word_for_word(statement):
     assert not shape(statement).text.startswith("Tackle " + statement.split()[0].lower())
+
+
+@pytest.mark.parametrize("statement,expected", [
+    ("Council to name one link officer for the voluntary sector",
+     "Ask the council to name one link officer for the voluntary sector"),
+    ("Police to patrol the park after dark", "Ask the police to patrol the park after dark"),
+    ("Schools to open their halls to youth groups", "Ask schools to open their halls to youth groups"),
+])
+def test_a_body_asked_to_act_in_notes_shorthand_takes_its_article(statement, expected):
+    assert shape(statement).text == expected
