@@ -10,7 +10,8 @@ import re
 from .. import text as T
 from . import parse as P
 from ..themes.quotes import split_joins
-from .style import FUNCTION_END, MAX_WORDS, ends_on_place_letter, stranded_preposition, words
+from .style import FUNCTION_END, MAX_WORDS, ends_on_place_letter, stranded_preposition, verb_particle, words
+from .style import cut_short as cut_infinitive
 
 
 GENERIC_SUBJECTS = {"we", "you", "they", "us", "i", "everyone", "everybody", "one", "someone", "somebody", "people",
@@ -206,9 +207,10 @@ def trim(text: str, max_words: int = MAX_WORDS) -> str:
                      or ws[i - 1].endswith(",")), None)
         if tail is not None and tail >= 4:
             ws = ws[:tail]
-    while len(ws) > 3 and ws[-1].lower().strip(",;:.") in FUNCTION_END and not ends_on_place_letter(ws) and not (
-            ws[-1].lower() in ("to", "with", "for", "about") and T.is_verb_lemma(ws[-2].lower().strip(",;:"))) and \
-            (cut_short or not stranded_preposition(" ".join(ws))):
+    if len(ws) > 5 and cut_infinitive(ws):
+        ws = ws[:-2]  # "... and seek to": the verb whose infinitive was lost goes with its "to"; then the "and"
+    while len(ws) > 3 and ws[-1].lower().strip(",;:.") in FUNCTION_END and not ends_on_place_letter(ws) and not \
+            verb_particle(ws) and (cut_short or not stranded_preposition(" ".join(ws))):
         ws.pop()  # never end on "the", "and", "of" ...; "someone to talk to" keeps its "to"
     out = " ".join(ws).rstrip(" .;,:–-")
     # a tail "e.g. X" with less than two words says nothing

@@ -30,6 +30,23 @@ FUNCTION_END = {"a", "an", "the", "and", "or", "of", "to", "for", "in", "on", "a
                 "such", "including", "e.g.", "e.g", "eg", "i.e.", "i.e", "ie", "via", "than", "this", "about",
                 "over", "under", "through", "between", "across", "around", "within", "without", "upon", "towards",
                 "among", "like", "whether", "how", "what", "why", "not", "also", "can", "will", "would", "should"}
+# verbs whose "to" opens an infinitive: "... and seek to" was cut short (a PDF's line lost), unlike "someone to
+# talk to" or "if they want to"
+CATENATIVE = {"seek", "want", "need", "try", "aim", "hope", "plan", "intend", "wish", "expect", "attempt", "begin",
+              "start", "decide", "fail", "strive", "endeavour", "refuse", "promise", "choose", "manage", "learn"}
+
+
+def cut_short(ws: list[str]) -> bool:
+    """The words end "and/or <verb> to": a coordinated infinitive whose verb was lost."""
+    return len(ws) >= 3 and ws[-1].lower() == "to" and ws[-2].lower() in CATENATIVE and ws[-3].lower() in ("and", "or")
+
+
+def verb_particle(ws: list[str]) -> bool:
+    """The words end on a verb with its stranded particle ("someone to talk to")."""
+    return len(ws) >= 2 and ws[-1].lower() in ("to", "with", "for", "about") and \
+        T.is_verb_lemma(ws[-2].lower().strip(",;:")) and not cut_short(ws)
+
+
 THIRD_PERSON = {"they", "them", "their", "theirs", "themselves", "it", "its", "itself", "he", "she", "him", "her",
                 "his"}
 # verbs that take a finite clause as their object ("Ensure the council sets up ...")
@@ -153,10 +170,9 @@ def style_problems(draft: str, vocabulary: Iterable[str] = ()) -> list[str]:
     if len(ws) < 2 or len(ws) == 2 and ws[0].lower() in EMPTY_VERBS:
         problems.append("too_short")
     last = low.rstrip(" .!").split(" ")[-1] if low else ""
-    before_last = low.rstrip(" .!").split(" ")[-2] if len(ws) > 1 else ""
-    verb_particle = last in ("to", "with", "for", "about") and T.is_verb_lemma(before_last)  # "someone to talk to"
     label = ends_on_place_letter(text.rstrip(" .!").split(" "))
-    if (last in FUNCTION_END and not verb_particle and not label and not stranded_preposition(text)) or \
+    particle = verb_particle(low.rstrip(" .!").split(" "))
+    if (last in FUNCTION_END and not particle and not label and not stranded_preposition(text)) or \
             re.search(r"(such as|for example|e\.g\.?|i\.e\.?|[:\-–—,])\s*$", low):
         problems.append("dangling_end")
     for m in re.finditer(r"\b(e\.g\.|eg\b|i\.e\.|ie\b)", low):

@@ -447,3 +447,11 @@ def test_a_sentence_opening_with_an_ing_noun_is_no_nuisance_to_tackle_word_for_w
 ])
 def test_a_body_asked_to_act_in_notes_shorthand_takes_its_article(statement, expected):
     assert shape(statement).text == expected
+
+
+def test_a_coordinated_infinitive_cut_short_is_trimmed_and_flagged():
+    cut = "Have the difficult and sensitive discussions with communities and challenge issues that create tension and seek to"
+    assert trim(cut) == "Have the difficult and sensitive discussions with communities and challenge issues that create tension"
+    assert "dangling_end" in style_problems(cut)
+    for whole in ("Provide someone to talk to", "Let people volunteer if they want to"):
+        assert trim(whole) == whole and "dangling_end" not in style_problems(whole)
