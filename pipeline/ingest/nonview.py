@@ -146,23 +146,32 @@ def owner_action(s: str) -> bool:
 # only those that read as an errand (`errand`) are next steps
 ACTIONS_HEAD_RE = re.compile(r"^\W*(\d+(\.\d+)*\.?\s*)?(actions?|action (points|items)|actions? agreed|agreed actions|"
                              r"(suggested|proposed) actions)\s*[:–—-]?\s*$", re.I)
-# who does it ("JB", "PW / MO", "Cllr SA", "Sarah", "Me", "the facilitators"), then "to" or "will"
-OWNER_LEAD_RE = re.compile(r"^\W*(?:(?:[A-Z]{2,3}|Cllr\.?\s+[A-Z]\w*)(?:\s*[/&,]\s*[A-Z]{2,3})*|(?P<first>[A-Z][a-z]{2,12})|"
+# who does it ("JB", "PW / MO", "Cllr SA", "Sarah", "Fatima & Tom", "Me", "the facilitators"), then "to" or "will"
+OWNER_LEAD_RE = re.compile(r"^\W*(?:(?:[A-Z]{2,3}|Cllr\.?\s+[A-Z]\w*)(?:\s*[/&,]\s*[A-Z]{2,3})*|"
+                           r"(?P<first>[A-Z][a-z]{2,12})(?:\s*(?:&|and|/)\s*[A-Z][a-z]{2,12})?|"
                            r"me|I|we|the (?:team|facilitators?|organisers?|chair|secretary|clerk|co-?ordinator))\s*"
                            r"(?:to|will|[-–:])\s+\w", re.I)
+OWNER_TAIL_RE = re.compile(r"[(\[]\s*(?:(?P<initials>[A-Z]{2,3})|(?P<first>[A-Z][a-z]{1,12}))\s*[)\]]\s*$")  # "... (Jo)"
 # when: a deadline or a dated day ("by Friday", "30 April", "next mtg"), not a weekday a proposal names ("on Saturdays")
-WHEN_RE = re.compile(rf"\bby\s+(the\s+)?(end|close|next|start|{_DAY}|{_MONTH}\b|\d)|\b\d{{1,2}}(st|nd|rd|th)?\s+{_MONTH}\b|"
-                     rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}/\d{{1,2}}\b|\bnext (meeting|mtg|time|forum|session)\b|\btbc\b|"
+WHEN_RE = re.compile(rf"\b(by|before)\s+(the\s+)?(end|close|next|start|xmas|christmas|easter|summer|{_DAY}|{_MONTH}\b|\d)|"
+                     rf"\b\d{{1,2}}(st|nd|rd|th)?\s+{_MONTH}\b|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}/\d{{1,2}}\b|"
+                     r"\bnext\s+(\w+\s+)?(meeting|mtg|time|forum|session)\b|\btbc\b|"
                      r"\bto be confirmed\b|\b(will|shall)\b|\b(I|we)['’]ll\b|\bgoing to\b", re.I)
+# the logistics of running the group, as an order: "Book room for ...", "Send round the slides"
+LOGISTICS_RE = re.compile(r"^\W*(book|circulate|e-?mail|ring|phone|chase|type up|write up|forward|print|photocopy)\b|"
+                          r"^\W*send\s+(round|out|on|(the\s+)?(notes|slides|minutes|link|list|invites?|write-?up))\b|"
+                          r"^\W*ask\s+[\w' ]{2,40}\s+for\s+(a|an|the|their|updated|up-to-date)\b[^.]{0,40}\b(list|contacts?|"
+                          r"details|slides|notes|figures|numbers|dates|minutes|copy)\b", re.I)
 
 
 def errand(s: str) -> bool:
     """An item of an actions list that is the organisers' own errand, not a proposal: it names who does it (a
-    first name, initials, "the team") or when ("by 30 April", "next meeting"), speaks of what will happen, or is
-    a row of an action table ("| 2 | Letter to Head of Repairs | PW | 30 May |")."""
-    if owner_action(s) or "|" in s or "\t" in s or WHEN_RE.search(s):
+    first name, initials, "the team", first or last) or when ("by 30 April", "next meeting"), speaks of what will
+    happen, orders the group's logistics ("Book room for ..."), or is a row of an action table
+    ("| 2 | Letter to Head of Repairs | PW | 30 May |")."""
+    if owner_action(s) or "|" in s or "\t" in s or WHEN_RE.search(s) or LOGISTICS_RE.search(s):
         return True
-    m = OWNER_LEAD_RE.match(s)
+    m = OWNER_LEAD_RE.match(s) or OWNER_TAIL_RE.search(s)
     if not m:
         return False
     first = m.group("first")
@@ -421,8 +430,8 @@ def _phrase_kind(s: str, raw: str, counts: dict[str, int]) -> str | None:
         return "contact"
     if n <= 40 and len(CODE_PAIR_RE.findall(s)) >= (2 if LEGEND_RE.match(s) else 4):
         return "page_furniture"  # a legend: "Key to codes: P = parent, C = child, ..."
-    if FURNITURE_RE.search(s) or (counts.get(s, 0) >= 2 and not bullet and n >= 2):
-        return "page_furniture"  # a running header or footer repeats
+    if FURNITURE_RE.search(s) or (counts.get(s, 0) >= 2 and not bullet and n >= 2 and s[-1:] not in "?:"):
+        return "page_furniture"  # a running header or footer repeats; a prompt asked at every table is no footer
     if VENUE_RE.search(s) and DATE_RE.search(s) and n <= 25:
         return "date_venue"
     return None

@@ -484,15 +484,18 @@ class BlockParser:
             self.prompt = body  # a lead-in ("The purpose was to:") is context for the bullets under it
             self.structure(block, "prompt")
             return
-        if CAPTION_RE.match(body) and not next_is_bullet:  # over bullets, "Table 2 - ..." is a workshop table
+        # a prompt or lead-in under it ("What's working?", "Working:") makes it a heading, not a caption or a name
+        next_prompts = next_block is not None and next_block.kind == "text" and next_block.text[-1:] in ":?"
+        if CAPTION_RE.match(body) and not next_is_bullet and not next_prompts:  # "Table 2 - ..." over a workshop's lists
             self.drop(block, "page_furniture")
             return
         if prev_block is not None and prev_block.text[-1:] in "-–—\"”’'" and T.word_count(body) <= 10 \
-                and body[-1:] not in ".?!" and not (next_is_bullet and (_label_heading(block) or WORKSHOP_RE.match(body))):
+                and body[-1:] not in ".?!" and not next_prompts \
+                and not (next_is_bullet and (_label_heading(block) or WORKSHOP_RE.match(body))):
             self.drop(block, "attribution")  # the name under a quoted contribution
             return
         next_is_prose = next_block is not None and next_block.kind == "text" and T.word_count(next_block.text) >= 20
-        level = heading_level(body, next_is_bullet, next_is_prose)
+        level = heading_level(body, next_is_bullet or next_prompts, next_is_prose)
         if level == 1 and WORKSHOP_RE.match(body) and T.word_count(body) > 12 and not (
                 next_block is not None and (next_block.kind == "bullet" or next_block.text.endswith("?")
                                             and not WORKSHOP_RE.match(next_block.text))):

@@ -78,6 +78,9 @@ BENEFIT_RE = re.compile(
 # the thing said to help is not there yet: "A youth worker", "More buses", "Better lighting", "Free parking", "Being able
 # to book online", "Opening the library on Sundays" (not "The hall", "It", "Staff", "Nothing"; nor "Having everything in
 # one place would save trips", a plan's own feature praised under "What do you think of the plan?")
+# words that open a subject that is there already, never a thing wished for ("The hall would be lovely")
+BARE_NOT_WISHED = {"the", "this", "that", "these", "those", "it", "its", "they", "we", "he", "she", "our", "my", "their",
+                   "his", "her", "your", "some", "most", "many", "all", "which", "who", "what", "both", "each", "any"}
 WISHED_RE = re.compile(r"^(?:a|an|more|better|extra|free|cheaper|longer|later|earlier|proper|regular|another|new|"
                        r"(?!(?:nothing|something|anything|everything|thing|having)\b)\w+ing)\b", re.I)
 
@@ -158,3 +161,16 @@ DESCRIBE_PROMPT_RE = re.compile(
     r"barriers?|challenges?|unsafe|wrong|worr\w*|affect\w*|impact\w*|experiences?|background|currently|now|"
     r"last time|reflections|matters arising|findings|rationale|positives?|negatives?|strengths?|weakness\w*|"
     r"complaints?|like)\b", re.I)
+
+# a participle that reports a loss: "Grants cut with 6 weeks notice", "Library closed on Saturdays" are complaints,
+# never a wish that it be done ("Grass cut more often" is one: "cut" is a loss only of money, services or staff)
+LOSS_VERBS = {"close", "shut", "axe", "scrap", "slash", "halve", "withdraw", "cancel", "lose", "freeze", "delay", "ignore",
+              "refuse", "reject", "abandon", "neglect", "overlook", "forget", "exclude", "deny", "postpone", "decommission",
+              "downgrade", "vandalise", "vandalize", "damage", "break", "steal"}
+RESOURCE_RE = re.compile(r"\b(grants?|fund\w*|budgets?|services?|staff|posts?|hours|pots?|contracts?|benefits?|pay|wages?|"
+                         r"salar\w*|allowances?|provision|support|libraries|library|centres?|clubs?|buses|routes?)\b", re.I)
+
+
+def lost(lemma: str, subject: str) -> bool:
+    """`subject` + the participle of `lemma` reports a loss (`LOSS_VERBS`; "cut" or "reduce" of a resource)."""
+    return lemma in LOSS_VERBS or lemma in ("cut", "reduce") and bool(RESOURCE_RE.search(subject))

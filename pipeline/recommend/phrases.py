@@ -118,7 +118,15 @@ ALWAYS_CUT = re.compile(r"(,?\s+(i\.e\.?|ie)\s.*$)|,\s+(like|feeling|saying|sugg
 
 
 
+# notes' shorthand, written out before sentences are split ("incl." ends no sentence) and drafts worded
+SHORTHAND = [(re.compile(p, re.I), r) for p, r in ((r"\bw/o\b|\bw/out\b", "without"), (r"\bw/(?=\s)", "with"),
+                                                   (r"\bincl\.?(?=\s)", "including"), (r"\besp\.?(?=\s)", "especially"),
+                                                   (r"(?<=\w)\s+\+\s+(?=\w)", " and "))]
+
+
 def norm(text: str) -> str:
+    for pattern, repl in SHORTHAND:
+        text = pattern.sub(repl, text)
     text = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+", "", text)  # footnote markers pasted from PDFs
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s+([,;:])", r"\1", text)  # "landlords , like" from a parse's token spacing
@@ -244,6 +252,9 @@ def sentence_parts(text: str) -> list[str]:
 
 # a dot-vote or tally line's leader dots, tally marks and count: "Cheaper buses ...... |||| || (7)"
 TALLY_TAIL_RE = re.compile(r"(\s*(\.{3,}|…+|_{3,}))?(\s*[|/]{1,5})*\s*(\(\d+\)|=\s*\d+)?\s*$")
+# a count of votes after an item: "(23 votes)", "(8 dots)", "(12)", "- 9 ticks"; the support is counted elsewhere
+VOTES_TAIL_RE = re.compile(r"\s*(\(\s*\d{1,4}(\s*(votes?|dots?|ticks?|stickers?|likes?|people|mentions?))?\s*\)|"
+                           r"[-–—:]\s*\d{1,4}\s*(votes?|dots?|ticks?|stickers?))\s*$", re.I)
 # a log entry's clock time: "10:05 Two mums with buggies"
 CLOCK_RE = re.compile(r"^\(?\d{1,2}[:.]\d{2}\s*(am|pm)?\)?\s*[-–—:]?\s+(?=\S)", re.I)
 # sign-offs and chat words that carry no part of an ask: "... please", "more food lol"
@@ -307,7 +318,7 @@ def prepare(clause: str) -> str:
     m = TALLY_TAIL_RE.search(clause)
     if m and m.start() < len(clause) and re.search(r"\.{3}|…|_{3}|\|", m.group(0)):
         clause = clause[: m.start()].rstrip(" .!")
-    clause = CHAT_RE.sub("", CLOCK_RE.sub("", clause)).rstrip(" .!,")
+    clause = VOTES_TAIL_RE.sub("", CHAT_RE.sub("", CLOCK_RE.sub("", clause)).rstrip(" .!,")).rstrip(" .!,")
     clause = PREFIX_RE.sub("", clause)
     clause = re.sub(r"\b(ha(s|ve))\s+(a|the)\s+(responsibility|duty|role)\s+to\b", r"\1 to", clause, flags=re.I)
     for _ in range(2):

@@ -48,7 +48,8 @@ from typing import Callable, Sequence
 from .. import text as T
 from ..records import Segment
 from . import parse as P
-from .lexicon import (BENEFIT_RE, IMPERATIVE_VERBS, LACK_EXCLUDE_RE, LACK_INNER_RE, LACK_NOT_ASK,  # noqa: F401
+from .phrases import ACTOR_HEADS
+from .lexicon import (BARE_NOT_WISHED, BENEFIT_RE, IMPERATIVE_VERBS, LACK_EXCLUDE_RE, LACK_INNER_RE, LACK_NOT_ASK,  # noqa: F401
                       LACK_OPEN_RE, NOT_ACTION_VERBS, NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE, NOT_REQUEST_RE, PERSON_WORDS,
                       SIGNPOST_RE, SOLUTION_PROMPT_RE, DESCRIBE_PROMPT_RE, STATUS_RE, WISHED_RE)
 
@@ -80,7 +81,8 @@ REQUEST_RE = re.compile(
     r"\b(asked|asking|called|calling|pressed|pushed|wished)\s+for\b|\basked (the \w+ )?to\b|"
     r"\b(was|were|is|are|has been|have been)\s+(widely\s+|also\s+|strongly\s+)?(requested|suggested|proposed|recommended|"
     r"called for|asked for)\b|\b(suggest(ed|s)?|propos(ed|es)|recommend(ed|s)?|request(ed|s)?|urged?)\s+(a|an|more|to)\b|"
-    r"\bwants?\s+(a|an|the|to|more|someone|somebody|better|councils?|them)\b|"
+    r"\bwants?\s+(a|an|the|to|more|someone|somebody|better|councils?|them|one|some|somewhere|something|proper|free|"
+    r"longer|their|our|every|all)\b|"
     r"\b(?:would|['’]d)\s+(?:really\s+|also\s+|just\s+)?(?:like|love|welcome|prefer|want)\b|"
     r"\bwish(?:es|ed)?\s+(?:that\s+)?(?:[\w'’-]+\s+){1,4}?(?:would|could)\b|\bwish(?:es|ed)? there (?:was|were|is|are)\b|"
     r"\bwant(ed)? to see\b|\b(was|were) (keen|eager) (for|to see)\b|"
@@ -444,13 +446,14 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
     return [
         # "Mark proposed that the group apply to ..."
         ("request", True, lambda: bool(sub) and not NOT_REQUEST_RE.search(c) and any(
-            t.tag_ in ("VB", "MD") or t.tag_ == "VBP" and t.lower_ == t.lemma_ and t.dep_ != "aux"
+            t.tag_ in ("VB", "MD") or t.tag_ in ("VBP", "VBD") and t.lower_ == t.lemma_ and t.dep_ != "aux"
             for t in P.parse(sub.group("rest"), ner=False))),
         ("request", False, lambda: bool(REQUEST_RE.search(c)) and not SIGNPOST_RE.search(c) and
          not NOT_REQUEST_RE.search(c) and not re.search(
             r"\basked (why|whether|if|how|what)\b|\b(don'?t|not) want|\b(like|love|want) to (know|ask|hear|say|thank|add|"
             r"understand|find out|mention|point out|comment|echo|share)\b", c, re.I)),
         ("question", False, lambda: bool(re.search(r"\basked (why|whether|if|how)\b", c, re.I))),
+        ("request", False, lambda: whole and _actor_to(c)),  # "Council to set up a Youth Assembly ..."
         ("modal", False, lambda: bool(OBLIGATION_RE.search(c)) and not OBLIGATION_EXCLUDE_RE.search(c)),
         ("imperative", True, lambda: whole and _imperative(doc())),
         # "No, I ...": an answer, not a lack
@@ -467,11 +470,30 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
     ]
 
 
+ACTOR_TO_RE = re.compile(r"^(?:the\s+|our\s+|local\s+|all\s+)?(?:[A-Z][\w'’&-]*\s+){0,3}?(?P<head>[A-Za-z]+)\s+to\s+"
+                         r"(?!date\b)(?P<verb>[a-z]+)\b")
+
+
+def _actor_to(c: str) -> bool:
+    """Notes' shorthand for an ask of a body: "Council to set up ...", "Schools to open their halls ..."."""
+    m = ACTOR_TO_RE.match(c)
+    if not m:
+        return False
+    head = m.group("head").lower()
+    return (head in ACTOR_HEADS or head.rstrip("s") in ACTOR_HEADS) and T.is_verb_lemma(m.group("verb"))
+
+
 def _benefit_wish(c: str) -> bool:
     """Something not yet there (an indefinite, comparative or gerund phrase: `WISHED_RE`) said to help, make a
     difference or be great (`BENEFIT_RE`): 'Being able to book online would be great'; not 'The hall would be lovely'."""
     m = BENEFIT_RE.match(c)
-    return bool(m and WISHED_RE.match(m.group("what")) and not re.search(r"\b(if|when|whether)\b", m.group("what"), re.I))
+    if not m or re.search(r"\b(if|when|whether)\b", m.group("what"), re.I):
+        return False
+    what = m.group("what").split()
+    # or a thing named without an article and with what it is like: "Women-only sessions in familiar venues ..."
+    bare = len(what) >= 3 and what[0].lower() not in BARE_NOT_WISHED and what[0].lower().rstrip(",") not in PERSON_WORDS
+    return bool(WISHED_RE.match(m.group("what"))) or bare and what[0].lower().endswith("s") and not what[0][:1].isupper() \
+        or bare and "-" in what[0]
 
 
 def _clause_form(clause: str, whole: bool) -> str | None:

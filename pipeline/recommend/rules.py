@@ -14,7 +14,7 @@ import re
 from .. import text as T
 from . import parse as P
 from .actions import EXAMPLE_RE, imperative, needed, np_wish, participle_np, question_ask
-from .lexicon import BENEFIT_RE, WISH_OPENERS
+from .lexicon import BENEFIT_RE, WISH_OPENERS, lost
 from .phrases import CHALLENGE_RE  # noqa: F401  (drafting reads it here)
 from .phrases import CHAT_RE, indefinite
 from .phrases import (ACTOR_HEADS, GENERIC_SUBJECTS, IDEA_OF_RE, IMPORTANT_THAT_RE, IMPORTANT_TO_RE, LACK_RE, MASS_NOUNS,
@@ -226,8 +226,8 @@ def _done_verb(verb, doc, subj=None, bare: bool = False) -> tuple[str, str] | No
     if not (rest or bare) or AGENT_RE.match(rest) or PAST_TIME_RE.search(rest) or not T.is_verb_lemma(lemma) or \
             lemma in STATE_VERBS | WISH_VERBS or re.search(r"\bby\s+(?:the|a|an|some|their|our|my|his|her|its)\b", rest):
         return None  # "... by the foxes": what happened, and who did it
-    span = doc[subj.left_edge.i: subj.right_edge.i + 1]
-    return f"{lemma} {lower_first(span.text, span)} {rest}".strip(), "done"
+    span = doc[subj.left_edge.i: subj.right_edge.i + 1]  # a loss reported ("Grants cut ...") is never a wish
+    return None if lost(lemma, span.text) else (f"{lemma} {lower_first(span.text, span)} {rest}".strip(), "done")
 
 
 def _done_wish(doc) -> tuple[str, str] | None:
@@ -261,7 +261,7 @@ def _done_wish(doc) -> tuple[str, str] | None:
             if acl is not None and acl.i < len(doc) - 1 and not PAST_TIME_RE.search(doc[acl.i:].text) and \
                     not AGENT_RE.match(doc[acl.i + 1:].text):
                 lemma = P.parse(f"It was {acl.text}", ner=False)[-1].lemma_.lower()
-                if T.is_verb_lemma(lemma) and lemma not in STATE_VERBS | WISH_VERBS:
+                if T.is_verb_lemma(lemma) and lemma not in STATE_VERBS | WISH_VERBS and not lost(lemma, doc[: acl.i].text):
                     return f"{lemma} {doc[: acl.i].text} {doc[acl.i + 1:].text}", "done"
     if not first or not done:
         return None

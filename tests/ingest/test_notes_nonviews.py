@@ -204,3 +204,56 @@ def test_an_actions_list_of_errands_only_is_next_steps_head_and_all():
     segments, report = parse(text)
     assert texts(segments) == ["A bench by the bus stop"]
     assert [reasons(report).get(n) for n in (4, 5, 6)] == ["next_steps"] * 3
+
+
+TABLES = """Northgate VCFSE Assembly
+
+Table 1 - Funding
+Host: Dave Lister
+
+What's working?
+- Some 3 year grants from the foundation
+
+What would help?
+- Multi year funding as the norm
+
+Table 2 - Volunteers
+Host: Tom Hardcastle
+
+Working:
+- Volunteer passport pilot in the North
+
+What would help?
+- Free DBS checks for volunteers
+- "Nothing about us without us"
+
+Plenary - Key asks
+Each table fed back their top 2 and people voted with stickers:
+- Multi year funding with full cost recovery
+"""
+
+
+def test_prompts_asked_at_every_table_and_table_headings_are_kept():
+    segments, report = parse(TABLES)
+    got = reasons(report)
+    for line in (6, 9, 18):  # "What's working?" / "What would help?" repeat, yet are prompts, not a running header
+        assert line not in got, got
+    assert 12 not in got and 22 not in got  # "Table 2 - ..." over a lead-in; "Plenary - Key asks" after a quote
+    by_line = {s.line_start: s for s in segments}
+    assert by_line[10].question == "What would help?" and by_line[19].question == "What would help?"
+    assert by_line[16].section[-1] == "Table 2 - Volunteers"
+    assert by_line[24].section[-1] == "Plenary - Key asks" and by_line[24].question is None
+    assert "Plenary - Key asks" not in texts(segments)
+
+
+@pytest.mark.parametrize("item", [
+    "- Fatima & Tom to draft a one page who's who and circulate it",  # two owners
+    "- Draft the leaflet before Xmas",                                 # a deadline
+    "- Book room for next locality meeting",                           # the group's logistics
+    "- Ask council comms team for updated staff contact list",
+    "- Update the flyer (Jo)",                                         # an owner named last
+])
+def test_an_actions_list_drops_more_kinds_of_errand(item):
+    segments, report = parse("What would help?\n- A bench by the bus stop\n\nActions:\n" + item + "\n")
+    assert texts(segments) == ["A bench by the bus stop"]
+    assert reasons(report).get(5) == "next_steps"

@@ -70,9 +70,28 @@ def test_a_lead_in_asking_for_actions_makes_its_bullets_answers():
     from pipeline.records import Segment
     from pipeline.recommend.proposals import segment_proposal_form
 
-    text = "Council to name one link officer for the voluntary sector"
+    text = "One link officer for the voluntary sector"  # a thing named, no ask of its own under a question on barriers
     base = dict(id="n:9", source="n.txt", line_start=9, line_end=9, event="n", text=text,
                 question="What gets in the way?", kind="bullet")
     assert segment_proposal_form(Segment(**base, context="Actions:")) == "answer"
     assert segment_proposal_form(Segment(**base, context="Notes from the table:")) is None  # no ask in the lead-in
     assert segment_proposal_form(Segment(**base, context="Actions:", parent="n:8")) is None  # a parent bullet's text
+
+
+@pytest.mark.parametrize("text", [
+    "Council to set up a Youth Assembly that meets twice a year",          # a body asked to act, in shorthand
+    "Town Centre Board to include a youth seat",
+    "Residents want one simple page listing every open consultation",       # people want a thing
+    "Women-only sessions in familiar venues would make a big difference",  # a thing named bare, with its benefit
+    "The young people asked that the network set up a youth forum",        # a base form that looks past
+])
+def test_more_forms_of_ask_in_plain_sentences(text):
+    assert proposal_form(text, kind="sentence") is not None
+
+
+@pytest.mark.parametrize("text", [
+    "Partnership to date has been weak", "Staff to patient ratios are too low", "The hall would be lovely",
+    "Lots of people would make a difference",
+])
+def test_their_look_alikes_stay_non_asks(text):
+    assert proposal_form(text, kind="sentence") is None
