@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.codebook import load_codebook
+from pipeline.defaults import HEADING_MARGIN
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +90,7 @@ def test_action_plan_under_all_four_headings_traceable_to_statements(bundled_out
             assert not rec["text"].lower().startswith("work towards")
             assert rec["support"] == len(rec["evidence"]) >= 1 and all(sid in segments for sid in rec["evidence"])
             # the heading is the coder's choice for the whole group, marked when it was a close call
-            assert rec["heading_margin"] >= 0 and ("check heading" in rec["flags"]) == (rec["heading_margin"] < 0.03)
+            assert rec["heading_margin"] >= 0 and ("check heading" in rec["flags"]) == (rec["heading_margin"] < HEADING_MARGIN)
 
 
 def test_report_is_self_contained(bundled_outputs):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.defaults import HEADING_MARGIN
 from pipeline.records import CHECK_HEADING, CHECK_WORDING
 from pipeline.recommend.style import style_problems
 from pipeline.themes import quotable
@@ -61,7 +62,7 @@ def test_every_heading_is_a_codebook_heading_and_close_calls_are_marked(newcomer
     assert [(p.code, p.heading) for p in newcomer.plans] == list(headings.items())
     for r in (r for p in newcomer.plans for r in p.recommendations):
         assert r.heading_margin is not None
-        assert (CHECK_HEADING in r.flags) == (r.heading_margin < 0.03)
+        assert (CHECK_HEADING in r.flags) == (r.heading_margin < HEADING_MARGIN)
 
 
 def test_theme_labels_are_phrases_and_quotes_are_whole_statements(newcomer):
