@@ -25,7 +25,7 @@ from . import namerules as rules
 NAME_TOKEN = r"(?:[OD]['’])?[^\W\d_][^\W\d_]*(?:-[^\W\d_]+)*"
 WORD_TOKEN_RE = re.compile(rf"(?<![\w@.]){NAME_TOKEN}")
 CAPITAL_RE = re.compile(r"(?<![\w])[^\W\d_a-zß-ÿ][^\W\d_]+")
-LOWER_TOKEN_RE = re.compile(r"(?<![\w@.])[a-zß-öø-ÿ]+(?![\w@])")
+LOWER_TOKEN_RE = re.compile(r"(?<![\w@.])[a-zß-öø-ÿ]+(?![\w@])(?!['’](?:t|re|ve|ll|d)\b)")  # "aren't" holds no name
 KIN_RE = re.compile(r"\b(?:[Mm]y|[Oo]ur|[Hh]er|[Hh]is|[Tt]heir)\s+(?:son|daughter|mum|mother|dad|father|husband|wife|"
                     r"partner|neighbour|carer|friend|brother|sister|nan|gran|grandson|granddaughter|cousin|niece|"
                     r"nephew|boss|colleague|key worker|support worker|social worker|teacher|tutor)\s+$")
@@ -37,6 +37,11 @@ CUE_AFTER_RE = re.compile(r"^(?:['’]s\b|\s+(?:said|says|told|asked|thinks|thou
                           r"suggested|added|complained|runs|ran|helps|helped|lost|and I\b))")
 LOCATIVE_BEFORE_RE = re.compile(r"\b(?:in|near|around|across|throughout|outside|inside|towards|to|from|of|at|on|via)"
                                 r"\s+$", re.I)
+MONTHS = frozenset({"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul",
+                    "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec",
+                    "december"})
+DATE_BEFORE_RE = re.compile(r"(\b(in|on|by|from|until|till|since|of|early|late|mid|end|next|last|before|after|this)\s+|"
+                            r"\d\s*)$", re.I)
 SENTENCE_START_WORDS = frozenset("""the a an we i it this that there they our my you he she his her their if when
 in on at for to of and but or so please more less need needs make keep stop no not yes all some most many every
 people young older local what why how who where which would should could can will do does did have has had
@@ -208,6 +213,9 @@ def find_names(text: str, known: Iterable[str] = (), ordinary: Iterable[str] = f
         if not words or not rules._is_name(words) or rules._org_follows(text, end) or " ".join(words) in places():
             continue
         before, after = text[:start], text[end:]
+        if len(words) == 1 and words[0].lower().rstrip(".") in MONTHS and (DATE_BEFORE_RE.search(before) or
+                                                                          re.match(r"\s*\d", after)):
+            continue  # "the Board in Jan", "23 Jan": a month
         cue = has_cue(before, after)
         locative = bool(LOCATIVE_BEFORE_RE.search(before))
         first = words[0]

@@ -96,7 +96,10 @@ THANKS_ONLY_RE = re.compile(r"^\W*(many )?(thanks|thank you)( (so|very) much)?( 
                             r"having us|your time|organising( this| today)?|this|you all|everyone|all))?\W*$", re.I)
 # the business under a treasurer's or finance item of minutes (balances, grants received) and housekeeping notes
 PROCEDURAL_HEAD_RE = re.compile(r"^\W*((treasurer'?s|finance|financial|accounts?)( report| update)?|"
-                                r"housekeeping|domestic arrangements|practical(ities| information))\W*$", re.I)
+                                r"housekeeping|domestic arrangements|practical(ities| information)|"
+                                # the organisers' welcome and framing: "Welcome & context", "Purpose of the day"
+                                r"welcome( (and|&) (context|introductions?|purpose|background|scene[- ]setting))?|"
+                                r"purpose of (the|today'?s) (day|session|meeting|event))\W*$", re.I)
 THANKS_RE = re.compile(r"^\W*(thanks|thank you)\b", re.I)  # in a bullet, a participant may be thanking the youth club
 GROUND_RE = re.compile(r"^\W*(ground rules|house rules|chatham house|confidentiality\s*:)|\bground rules (were )?agreed\b|"
                        r"\b(moderated|checked|reviewed) against (our|the) (house|community|site) rules\b", re.I)
@@ -490,11 +493,11 @@ def mark_non_views(lines: list[str]) -> dict[int, str]:
             kind, mode = "next_steps", ("next_steps" if len(words(s)) <= 4 and not s.endswith(".") else None)
         elif meta:
             kind, mode = _meta_kind(meta.group("key").lower(), s[meta.end():])
-        elif PROCEDURAL_HEAD_RE.match(ITEM_PREFIX_RE.sub("", s)):
+        elif PROCEDURAL_HEAD_RE.match(ITEM_PREFIX_RE.sub("", s)) and mode != "agenda":  # not an agenda's item
             kind = "agenda" if re.search(r"treasurer|financ|account", s, re.I) else "welcome"
             mode = "body:" + kind  # the paragraph under it is the same business
         elif mode and mode.startswith("body:") and not s.startswith("#") and not HEADING_WORDS_RE.match(s) \
-                and not ITEM_PREFIX_RE.match(s):
+                and not ITEM_PREFIX_RE.match(s) and not (mode == "body:welcome" and BULLET.match(raw)):
             kind, items = mode[5:], items + 1
         elif EDITOR_NOTE_RE.match(s) and i and _heads(stripped[i - 1], lines[i - 1]):
             kind = "note_taker"  # "(closed question - see the tables)" typed straight under its question

@@ -382,13 +382,18 @@ class PiiFinder:
         if any(c.isdigit() for c in span):
             return False  # "Covid 19"
         words = rules._without_title(re.sub(r"['’]s$", "", span).split())
-        if not words or not rules._is_name(words) or rules._org_follows(text, r.end) or " ".join(words) in N.places():
-            return False
+        if not words or not words[0][:1].isupper() or not rules._is_name(words) or rules._org_follows(text, r.end) or \
+                " ".join(words) in N.places():
+            return False  # "aren" of "aren't" is no name, nor an organisation or a place
         if all(N.common(w, self.ordinary_) for w in words):
             return False  # "Asylum Seekers", "Recommendations": ordinary words in capitals
-        if len(words) == 1 and not N.is_first_name(words[0], strict=False):
+        before, after = text[:r.start], text[r.end:]
+        if len(words) == 1 and words[0].lower().rstrip(".") in N.MONTHS and (
+                N.DATE_BEFORE_RE.search(before) or re.match(r"\s*\d", after)):
+            return False  # "the Board in Jan", "23 Jan 2025": a month
+        # one word that is also an English word ("Men" of "Men in Sheds", "Grace", "Will") is a name only with a cue
+        if len(words) == 1 and not N.is_first_name(words[0], strict=not N.has_cue(before, after)):
             # one unknown word ("Covid", "Nottinghamshire", "Anfield") is a name only beside a cue word
-            before, after = text[:r.start], text[r.end:]
             if not N.has_cue(before, after) or N.LOCATIVE_BEFORE_RE.search(before):
                 return False
         return True

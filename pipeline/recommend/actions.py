@@ -11,7 +11,7 @@ from .. import text as T
 from . import parse as P
 from .phrases import (ABSTRACT_SUFFIX, ACTOR_HEADS, FEELING_VERBS, ING_NOUNS, LEADING_ADVERBS, MASS_NOUNS,
                       NUISANCE_INGS, PROBLEM_HEADS, conjugate3, first_word_in_noun_phrase, has_main_finite_verb,
-                      indefinite, lower_first, norm, np_head)
+                      indefinite, is_actor, lower_first, norm, np_head, subtree_right, the_actor)
 from .lexicon import NOMINAL_RE, NOMINAL_VERBS, NP_PROBLEM_RE, VERB_FOR_THING
 from .style import opens_with_verb, verb_like
 
@@ -293,3 +293,35 @@ def question_ask(body: str) -> tuple[str, str] | None:
     if subj.lemma_.lower() in ACTOR_HEADS:  # (parsed without entities: the head word decides)
         return f"ask {lower_first(subject)} to {vp}", "question"
     return f"{'make' if why else 'let'} {lower_first(subject)} {vp}", "question"
+
+
+# a condition, then what would follow: "If the LA ran joint training with us, we could ...", "If there was a youth
+# club they wouldn't ..."
+CONDITION_RE = re.compile(r"^if\s+(?P<cond>.+?)(?:,\s*(?:then\s+)?(?:[\w'’-]+\s+){1,4}?|\s+(?:then\s+)?(?:we|they|it|people|"
+                          r"residents|groups|families|everyone|i|you|that|this|there|more\s+\w+|young\s+people|our\s+\w+)\s+)"
+                          r"(?:could|would|might|wouldn'?t|couldn'?t|can|will)\b", re.I)
+
+
+def conditional_ask(clause: str) -> tuple[str, str] | None:
+    """'If the LA ran joint training with us, we could ...' -> 'Ask the LA to run joint training with us'; 'If there
+    was a youth club ...' / 'If we had a minibus ...' -> 'Provide a youth club' / 'Provide a minibus'. None for a
+    condition that names no body asked to act ("If the bus was on time ...") or is negative."""
+    m = CONDITION_RE.match(clause.strip())
+    if not m or re.search(r"\b(not|never|no)\b|n['’]t\b", m.group("cond"), re.I):
+        return None
+    cond = m.group("cond").rstrip(" ,")
+    had = re.match(r"^(?:there\s+(?:was|were|is|are)|(?:we|i|they|groups|people)\s+(?:had|got))\s+(?P<np>\w.+)$", cond, re.I)
+    if had:
+        out = np_wish(had.group("np"))
+        return (out[0], "conditional") if out else None
+    doc = P.parse(cond, ner=False)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None) if root is not None else None
+    if subj is None or subj.left_edge.i != 0 or root.tag_ not in ("VBD", "VBP", "VBZ", "VB"):
+        return None
+    span = doc[: subj.right_edge.i + 1]
+    if not is_actor(span):
+        return None
+    verb = root.lemma_.lower() if root.tag_ != "VB" else root.lower_
+    _, end = subtree_right(root, doc)
+    return f"ask {the_actor(span.text)} to {verb} {doc[root.i + 1: end].text}".strip(), "conditional"

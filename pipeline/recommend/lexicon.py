@@ -174,3 +174,7 @@ RESOURCE_RE = re.compile(r"\b(grants?|fund\w*|budgets?|services?|staff|posts?|ho
 def lost(lemma: str, subject: str) -> bool:
     """`subject` + the participle of `lemma` reports a loss (`LOSS_VERBS`; "cut" or "reduce" of a resource)."""
     return lemma in LOSS_VERBS or lemma in ("cut", "reduce") and bool(RESOURCE_RE.search(subject))
+
+# after "don't" with no subject, a state of mind, not an order: "Don't know who to talk to at the council"
+MIND_VERBS = {"know", "understand", "think", "feel", "get", "see", "care", "like", "want", "believe", "remember", "trust",
+              "have"}

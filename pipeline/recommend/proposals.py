@@ -49,7 +49,7 @@ from .. import text as T
 from ..records import Segment
 from . import parse as P
 from .phrases import ACTOR_HEADS
-from .lexicon import (BARE_NOT_WISHED, BENEFIT_RE, IMPERATIVE_VERBS, LACK_EXCLUDE_RE, LACK_INNER_RE, LACK_NOT_ASK,  # noqa: F401
+from .lexicon import (BARE_NOT_WISHED, BENEFIT_RE, IMPERATIVE_VERBS, MIND_VERBS, LACK_EXCLUDE_RE, LACK_INNER_RE, LACK_NOT_ASK,  # noqa: F401
                       LACK_OPEN_RE, NOT_ACTION_VERBS, NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE, NOT_REQUEST_RE, PERSON_WORDS,
                       SIGNPOST_RE, SOLUTION_PROMPT_RE, DESCRIBE_PROMPT_RE, STATUS_RE, WISHED_RE)
 
@@ -110,7 +110,7 @@ OBLIGATION_RE = re.compile(
 WHEN_FIX_RE = re.compile(r"^(when|how soon)\b.{0,80}\b(fix|fixed|replace|replaced|repair|repaired|re-?open|re-?opened|"
                          r"restore|restored|install|installed|mend|mended|clean|cleaned|sort|sorted|resolve|resolved|"
                          r"improve|improved|bring back|brought back|put back)\b", re.I)
-OBLIGATION_EXCLUDE_RE = re.compile(r"\bneeds of\b|\bpeople needing\b|\bno need\b|\bshould have been\b|\bwould have thought\b|"
+OBLIGATION_EXCLUDE_RE = re.compile(r"\bpeople needing\b|\bno need\b|\bshould have been\b|\bwould have thought\b|"
                               r"\bif you need\b|\bwhat needs to\b|\b(don'?t|doesn'?t|do not|does not|didn'?t) need\b", re.I)
 SUBJUNCTIVE_RE = re.compile(r"\b(suggest(ed|s)?|propos(ed|es)|recommend(ed|s)?|urged?|asked|agreed)\s+that\b\s*(?P<rest>.*)$", re.I)
 WISH_START_RE = re.compile(
@@ -198,7 +198,9 @@ def _imperative(doc) -> bool:
         if not toks:
             return False
         first, word = toks[0], toks[0].text.lower()
-    if word in ("re", "re-open", "reopen") or (word == "do" and len(toks) > 1 and toks[1].text.lower() in ("not", "n't")):
+    if word == "do" and len(toks) > 2 and toks[1].text.lower() in ("not", "n't"):
+        return toks[2].lower_ not in MIND_VERBS  # "Don't know who to talk to": the speaker's "I" left out
+    if word in ("re", "re-open", "reopen"):
         return True
     nxt = toks[1] if len(toks) > 1 else None
     if first.tag_ == "VB" and word not in IMPERATIVE_VERBS and not T.is_verb_lemma(word) and \
@@ -449,12 +451,15 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
             t.tag_ in ("VB", "MD") or t.tag_ in ("VBP", "VBD") and t.lower_ == t.lemma_ and t.dep_ != "aux"
             for t in P.parse(sub.group("rest"), ner=False))),
         ("request", False, lambda: bool(REQUEST_RE.search(c)) and not SIGNPOST_RE.search(c) and
-         not NOT_REQUEST_RE.search(c) and not re.search(
+         not NOT_REQUEST_RE.search(c) and not PASSIVE_ASKED_RE.search(c) and not re.search(
             r"\basked (why|whether|if|how|what)\b|\b(don'?t|not) want|\b(like|love|want) to (know|ask|hear|say|thank|add|"
             r"understand|find out|mention|point out|comment|echo|share)\b", c, re.I)),
         ("question", False, lambda: bool(re.search(r"\basked (why|whether|if|how)\b", c, re.I))),
         ("request", False, lambda: whole and _actor_to(c)),  # "Council to set up a Youth Assembly ..."
-        ("modal", False, lambda: bool(OBLIGATION_RE.search(c)) and not OBLIGATION_EXCLUDE_RE.search(c)),
+        # a look-alike phrase ("the needs of") hides only itself: "need to ensure it meets the needs of ..." is modal
+        # "the needs of" hides only itself: "need to ensure it meets the needs of ..." is modal
+        ("modal", False, lambda: bool(OBLIGATION_RE.search(re.sub(r"\bneeds of\b", " ", c, flags=re.I))) and
+         not OBLIGATION_EXCLUDE_RE.search(re.sub(r"\bneeds of\b", " ", c, flags=re.I))),
         ("imperative", True, lambda: whole and _imperative(doc())),
         # "No, I ...": an answer, not a lack
         ("lack", False, lambda: bool(LACK_OPEN_RE.search(c)) and not re.match(r"no\s*[,.!?]", c, re.I)
@@ -470,7 +475,12 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
     ]
 
 
-ACTOR_TO_RE = re.compile(r"^(?:the\s+|our\s+|local\s+|all\s+)?(?:[A-Z][\w'’&-]*\s+){0,3}?(?P<head>[A-Za-z]+)\s+to\s+"
+# asked of the speakers, not by them: "we are asked for data but never get any back" (but "The officer was asked to
+# chase the repairs" reports an ask)
+PASSIVE_ASKED_RE = re.compile(r"\b(we|i|us|groups|organisations|charities|volunteers|they)\s+(am|are|were|get|got|keep getting|"
+                              r"have been|are being)\s+(always\s+|constantly\s+|often\s+|just\s+|only\s+|never\s+|still\s+)?"
+                              r"asked\s+(for|to)\b", re.I)
+ACTOR_TO_RE = re.compile(r"^(?:the\s+|our\s+|local\s+|all\s+)?(?:(?:[A-Z][\w'’&-]*|&|and)\s+){0,3}?(?P<head>[A-Za-z]+)\s+to\s+"
                          r"(?!date\b)(?P<verb>[a-z]+)\b")
 
 

@@ -552,7 +552,7 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
         aim = re.search(rf"\b({asks})\s+(?P<aim>(to|for)\s+\w.+)$", clause, re.I)
         return (wish[0] + (f" {aim.group('aim')}" if aim else ""), "valued") if wish else None
     # "<Actor> to <verb> ..." in report style
-    m = re.match(r"^(?P<actor>[\w'’ ]{3,60}?)\s+to\s+(?P<vp>[a-z]+\b.*)$", clause)
+    m = re.match(r"^(?P<actor>[\w'’& ]{3,60}?)\s+to\s+(?P<vp>[a-z]+\b.*)$", clause)
     if m and clause[:1].isupper() and not m.group("vp").startswith("be ") and \
             T.is_verb_lemma(m.group("vp").split(" ")[0]) and noun_phrase_only(P.parse(m.group("actor"))) and \
             is_actor(P.parse(m.group("actor"))) and not re.search(r"\b(which|who|that|holding|to)\b", m.group("actor"), re.I):

@@ -22,6 +22,7 @@ from typing import Iterable
 
 from .. import text as T
 from . import parse as P
+from .lexicon import MIND_VERBS
 
 MAX_WORDS = 20
 WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
@@ -130,7 +131,8 @@ def verb_like(base: str) -> bool:
 def opens_with_verb(text: str) -> bool:
     negative = re.match(r"^(do\s+not|don['’]t|never)\s+(?P<rest>\S.*)$", text, re.I)
     if negative:  # "Do not put all communities in one block", "Don't forget the carers"
-        return opens_with_verb(negative.group("rest"))
+        # "Don't know who to talk to": the speaker's "I" left out, a state of mind, not an order
+        return negative.group("rest").split(" ", 1)[0].lower() not in MIND_VERBS and opens_with_verb(negative.group("rest"))
     first = text.split(" ", 1)[0].strip(",.;:").lower()
     if not first or not verb_like(first.replace("’", "'")):
         return False

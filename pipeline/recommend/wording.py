@@ -29,7 +29,7 @@ from .. import text as T
 from . import parse as P
 from ..records import CHECK_WORDING
 from .phrases import ACTOR_HEADS, SUBORDINATOR_RE, cap, clauses, lower_first, norm, prepare, speaker_label, trim
-from .actions import lack_at_place, raised, tackle_nuisance
+from .actions import conditional_ask, lack_at_place, raised, tackle_nuisance
 from .rules import shape_challenge, shape_clause
 from .style import style_problems, words
 
@@ -217,7 +217,8 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
         parts = sorted(parts, key=lambda p: (p not in quoted, p not in explicit))
     result, rule, used = None, "own_words", parts[0] if parts else source
     for i, clause in enumerate(parts):
-        out = lack_at_place(clause) or raised(clause) or tackle_nuisance(clause) or shape_clause(clause)
+        out = conditional_ask(clause) or lack_at_place(clause) or raised(clause) or tackle_nuisance(clause) or \
+            shape_clause(clause)
         if out is None and not clause.rstrip().endswith("?"):
             # a comma splice ("Better joined up working ..., people get passed from pillar to post") or a
             # purpose clause ("... drop in at the youth space so young people don't have to wait"): the ask

@@ -257,3 +257,13 @@ def test_an_actions_list_drops_more_kinds_of_errand(item):
     segments, report = parse("What would help?\n- A bench by the bus stop\n\nActions:\n" + item + "\n")
     assert texts(segments) == ["A bench by the bus stop"]
     assert reasons(report).get(5) == "next_steps"
+
+
+def test_the_organisers_welcome_paragraph_is_no_view_but_an_agenda_item_stays_an_agenda_item():
+    text = ("Northgate VCFSE Assembly\n\nWelcome & context\nChair welcomed 74 people. Idea of today is to be honest about "
+            "what's working and agree some asks.\n\nWhat would help?\n- A bench by the bus stop\n")
+    segments, report = parse(text)
+    assert texts(segments) == ["A bench by the bus stop"]
+    assert reasons(report).get(4) == "welcome"
+    marks = mark_non_views(["Agenda", "2.1 Welcome and introductions", "2.2 Table discussions", "", "- More buses"])
+    assert marks == {1: "agenda", 2: "agenda", 3: "agenda"}

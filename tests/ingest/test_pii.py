@@ -199,3 +199,12 @@ def test_analysis_in_worker_processes_gives_what_one_process_gives(monkeypatch):
     assert key(workers) == key(alone) and any(key(alone))
     assert workers.names_ == alone.names_
     assert [workers.redact(t)[0] for t in texts] == [alone.redact(t)[0] for t in texts]
+
+
+def test_a_month_and_a_contraction_are_not_names_but_a_first_name_still_is():
+    texts = ["reps aren't paid, so only people with salaried jobs can do it", "Plan to go to the Board 23 Jan",
+             "agree some asks to take to the Health & Wellbeing Board in Jan", "it was jamal from the housing office"]
+    redactor = Redactor().fit(texts)
+    out = [redactor.redact(t)[0] for t in texts]
+    assert out[:3] == texts[:3]
+    assert out[3] == "it was [PERSON] from the housing office"

@@ -95,3 +95,13 @@ def test_more_forms_of_ask_in_plain_sentences(text):
 ])
 def test_their_look_alikes_stay_non_asks(text):
     assert proposal_form(text, kind="sentence") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Data sharing - we are asked for data but never get any back", None),    # asked of the speakers
+    ("Don't know who to talk to at the council anymore", None),              # a state of mind
+    ("Need to ensure it meets the needs of the communities", "modal"),        # "the needs of" hides only itself
+    ("Council & NHS to offer placements both ways", "request"),
+])
+def test_asked_of_us_a_state_of_mind_and_the_needs_of(text, expected):
+    assert proposal_form(text) == expected

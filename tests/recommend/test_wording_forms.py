@@ -10,7 +10,7 @@ import re
 import pytest
 
 from pipeline.recommend.phrases import trim
-from pipeline.recommend.style import style_problems
+from pipeline.recommend.style import opens_with_verb, style_problems
 from pipeline.recommend.wording import CHECK_WORDING, shape, shape_challenge_draft
 
 
@@ -455,3 +455,30 @@ def test_a_coordinated_infinitive_cut_short_is_trimmed_and_flagged():
     assert "dangling_end" in style_problems(cut)
     for whole in ("Provide someone to talk to", "Let people volunteer if they want to"):
         assert trim(whole) == whole and "dangling_end" not in style_problems(whole)
+
+
+@pytest.mark.parametrize("statement,expected", [
+    ("If the LA ran joint training w/ us on how the system works we could get our members to engage",
+     "Ask the LA to run joint training with us on how the system works"),
+    ("If the council put the bins out earlier, the street would be cleaner", "Ask the council to put the bins out earlier"),
+    ("If there was a youth club they wouldn't hang around the shops", "Provide a youth club"),
+    ("If we had a minibus we could take people to the hub", "Provide a minibus"),
+])
+def test_a_condition_carries_its_ask(statement, expected):
+    out = shape(statement)
+    assert out.text == expected and out.rule == "conditional"
+
+
+@pytest.mark.parametrize("statement", [
+    "If the bus was on time we would not be late",          # no body asked to act
+    "If the council didn't cut the grant we could stay open",  # a negative condition
+])
+def test_a_condition_without_an_ask_is_not_worded_as_one(statement):
+    assert shape(statement).rule != "conditional"
+
+
+def test_a_body_named_with_another_takes_the_ask_and_a_state_of_mind_is_no_order():
+    assert shape("Council & NHS to offer placements & secondments both ways").text == \
+        "Ask council & NHS to offer placements & secondments both ways"
+    assert not opens_with_verb("Don't know who to talk to at the council anymore")
+    assert opens_with_verb("Don't forget the carers")
