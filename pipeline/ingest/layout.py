@@ -220,3 +220,9 @@ def outdented(current, line: str, stripped: str) -> bool:
         return False
     indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
     return indent < current.indent or indent == current.indent and asks(stripped) and T.word_count(stripped) <= 25
+
+# page furniture of a report: a contents line, a page number, a footnote, a table or figure caption
+CONTENTS_RE = re.compile(r"(\.{4,}\s*\d*\s*$)|(\t\s*\d{1,3}\s*$)")
+PAGE_NUMBER_RE = re.compile(r"^\s*(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?\s*$", re.I)
+FOOTNOTE_RE = re.compile(r"^\s*([¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,2}\s+\S*\.(gov|com|org|uk|net)\b)")
+CAPTION_RE = re.compile(r"^(table|figure|fig\.|chart)\s+\d+\b", re.I)

@@ -24,6 +24,7 @@ from typing import Iterable
 from .. import text as T
 from ..files import slug
 from ..records import DroppedLine, IngestReport, Segment
+from .layout import CAPTION_RE, CONTENTS_RE, FOOTNOTE_RE, PAGE_NUMBER_RE  # noqa: F401  (readers.pdf reads PAGE_NUMBER_RE)
 from .layout import (ANSWER_KEY_RE, ONE_WORD_ASK_RE, PARTICIPANT_TURN_RE, QUESTION_KEY_RE, TALLY_RE, TURN_RE,
                      WRAPS_ON_RE, asks, caps_lead, heading_like, is_all_caps, is_title_like, key, line_cuts, outdented,
                      ruled_heading, sentences)
@@ -47,10 +48,6 @@ WORKSHOP_RE = re.compile(r"^(workshop|session|breakout|part|day|table|group|them
                          r"flipchart|stop|visit|site)\s+[\w.]{1,4}\s*[:–—-]\s*\S",  # "Stop 2: ..." on a walkabout
                          re.I)
 PROMPT_RE = re.compile(r"^(prompts?|prompted by|facilitator prompts?)\s*[:–-]\s*(?P<body>.*)$", re.I)
-CONTENTS_RE = re.compile(r"(\.{4,}\s*\d*\s*$)|(\t\s*\d{1,3}\s*$)")
-PAGE_NUMBER_RE = re.compile(r"^\s*(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?\s*$", re.I)
-FOOTNOTE_RE = re.compile(r"^\s*([¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,2}\s+\S*\.(gov|com|org|uk|net)\b)")
-CAPTION_RE = re.compile(r"^(table|figure|fig\.|chart)\s+\d+\b", re.I)
 CONTACT_RE = re.compile(r"(^\s*(e|t|w|tel|email|e-mail|web|phone)\s*:\s*\S)|(^\s*tel\b)|(\b0\d{3,4}\s?\d{3}\s?\d{3,4}\b)|(@[\w-]+\.[\w.]+)|(\bwww\.)|"
                         r"(\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b)", re.I)
 ROSTER_HEADING_RE = re.compile(
@@ -484,14 +481,13 @@ class BlockParser:
             self.prompt = body  # a lead-in ("The purpose was to:") is context for the bullets under it
             self.structure(block, "prompt")
             return
-        # a prompt or lead-in under it ("What's working?", "Working:") makes it a heading, not a caption or a name
+        # over a list, a prompt or a lead-in ("What's working?", "Working:") a line heads it: no caption, no name
         next_prompts = next_block is not None and next_block.kind == "text" and next_block.text[-1:] in ":?"
-        if CAPTION_RE.match(body) and not next_is_bullet and not next_prompts:  # "Table 2 - ..." over a workshop's lists
+        if CAPTION_RE.match(body) and not (next_is_bullet or next_prompts):  # "Table 2 - ..." over a workshop's lists
             self.drop(block, "page_furniture")
             return
-        if prev_block is not None and prev_block.text[-1:] in "-–—\"”’'" and T.word_count(body) <= 10 \
-                and body[-1:] not in ".?!" and not next_prompts \
-                and not (next_is_bullet and (_label_heading(block) or WORKSHOP_RE.match(body))):
+        if prev_block is not None and prev_block.text[-1:] in "-–—\"”’'" and T.word_count(body) <= 10 and body[-1:] not in \
+                ".?!" and not next_prompts and not (next_is_bullet and (_label_heading(block) or WORKSHOP_RE.match(body))):
             self.drop(block, "attribution")  # the name under a quoted contribution
             return
         next_is_prose = next_block is not None and next_block.kind == "text" and T.word_count(next_block.text) >= 20

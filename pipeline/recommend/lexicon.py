@@ -178,3 +178,42 @@ def lost(lemma: str, subject: str) -> bool:
 # after "don't" with no subject, a state of mind, not an order: "Don't know who to talk to at the council"
 MIND_VERBS = {"know", "understand", "think", "feel", "get", "see", "care", "like", "want", "believe", "remember", "trust",
               "have"}
+
+# the words of an ask: reported, asked for, wanted (`proposals`' request form)
+REQUEST_RE = re.compile(
+    r"\b(asked|asking|called|calling|pressed|pushed|wished)\s+for\b|\basked (the \w+ )?to\b|"
+    r"\b(was|were|is|are|has been|have been)\s+(widely\s+|also\s+|strongly\s+)?(requested|suggested|proposed|recommended|"
+    r"called for|asked for)\b|\b(suggest(ed|s)?|propos(ed|es)|recommend(ed|s)?|request(ed|s)?|urged?)\s+(a|an|more|to)\b|"
+    r"\bwants?\s+(a|an|the|to|more|someone|somebody|better|councils?|them|one|some|somewhere|something|proper|free|"
+    r"longer|their|our|every|all)\b|"
+    r"\b(?:would|['’]d)\s+(?:really\s+|also\s+|just\s+)?(?:like|love|welcome|prefer|want)\b|"
+    r"\bwish(?:es|ed)?\s+(?:that\s+)?(?:[\w'’-]+\s+){1,4}?(?:would|could)\b|\bwish(?:es|ed)? there (?:was|were|is|are)\b|"
+    r"\bwant(ed)? to see\b|\b(was|were) (keen|eager) (for|to see)\b|"
+    r"\b(strong|widespread|broad|overwhelming|clear|general|considerable|wide|much|unanimous) support for\b|"
+    r"\b(request|call|plea)s?\s+(was|were)\s+made\s+for\b|\b(was|were)\s+an?\s+(\w+\s+)?(request|suggestion|demand)\b|\b(was|were)\s+raised\s+(again|by\s+(several|many|some|most))\b", re.I)
+# an obligation or need: should, must, need to, is essential (`proposals`' modal form)
+OBLIGATION_RE = re.compile(
+    r"\b(should|shouldn'?t|must|mustn'?t|ought to)\b|\b(a|the|real|urgent|clear) need for\b|^need(ed)? for\b|"
+    r"\brequir(es|ing|ed)\s+\w+(\s+\w+)?\s+to\b|^requires?\b|\bneed(s|ed)?\s+(to|more|better|a|an|some|proper|real|longer|"
+    r"investment|funding|support|training|commitment|institutional|structures|help|somewhere|someone|somebody)\b|"
+    r"\b(has|have|had) to be\b|\b(we|it|councils?|everyone|organisations|landlords)\s+(have|has)\s+to\b|"
+    r"\bneeds\s+(overcoming|resourcing|addressing|tackling|reviewing|changing|improving)\b|\bneeds to\b|"
+    r"\b(is|are|was|were) (really |very |so |also |particularly |extremely )?(required|needed|essential|vital|crucial|key|"
+    r"important)\b|\brequired\b|"
+    r"\bit (is|was|would be) (essential|vital|important|crucial|key|necessary)\b|\bmake sure\b|\bwould help\b|"
+    r"\b(?:it|that|this)(?: would|['’]d| will|['’]ll) (?:really |also |just |so )?be (?:a )?(?:good|nice|great|helpful|better|"
+    r"lovely|brilliant|useful|wonderful|ideal|fantastic|amazing|handy|best)(?: idea)? (?:if|to)\b|"
+    r"\b(seen|felt|considered|regarded) (as|to be) (vital|crucial|essential|critical|key|important)\b|"
+    r"\b(felt|thought|considered) (important|necessary|vital|essential)\b|\bno (real )?substitute for\b|"
+    r"\b(could|might) (be|also be) (done|created|started|set up|developed|introduced|used|made|extended|offered)\b|"
+    r"\bresponsibility to\b|\bmay be a need\b|\bthere is a need\b|\bcould (be )?encourage|"
+    r"\b(we|they|i|you|people|residents|families|parents|tenants|children|kids|everyone|businesses)\s+(really\s+|also\s+|just\s+|"
+    r"urgently\s+|desperately\s+|still\s+)?need\b|"
+    r"\b(see|sees|saw)\s+(it\s+|this\s+|them\s+)?as\s+(vital|crucial|essential|critical|key|important)\b", re.I)
+OBLIGATION_EXCLUDE_RE = re.compile(r"\bpeople needing\b|\bno need\b|\bshould have been\b|\bwould have thought\b|"
+                              r"\bif you need\b|\bwhat needs to\b|\b(don'?t|doesn'?t|do not|does not|didn'?t) need\b", re.I)
+# asked of the speakers, not by them: "we are asked for data but never get any back" (but "The officer was asked to
+# chase the repairs" reports an ask)
+PASSIVE_ASKED_RE = re.compile(r"\b(we|i|us|groups|organisations|charities|volunteers|they)\s+(am|are|were|get|got|keep getting|"
+                              r"have been|are being)\s+(always\s+|constantly\s+|often\s+|just\s+|only\s+|never\s+|still\s+)?"
+                              r"asked\s+(for|to)\b", re.I)

@@ -49,6 +49,7 @@ from .. import text as T
 from ..records import Segment
 from . import parse as P
 from .phrases import ACTOR_HEADS
+from .lexicon import (OBLIGATION_EXCLUDE_RE, OBLIGATION_RE, PASSIVE_ASKED_RE, REQUEST_RE)  # noqa: F401
 from .lexicon import (BARE_NOT_WISHED, BENEFIT_RE, IMPERATIVE_VERBS, MIND_VERBS, LACK_EXCLUDE_RE, LACK_INNER_RE, LACK_NOT_ASK,  # noqa: F401
                       LACK_OPEN_RE, NOT_ACTION_VERBS, NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE, NOT_REQUEST_RE, PERSON_WORDS,
                       SIGNPOST_RE, SOLUTION_PROMPT_RE, DESCRIBE_PROMPT_RE, STATUS_RE, WISHED_RE)
@@ -77,41 +78,10 @@ ASK_QUESTION_RE = re.compile(
     r"^(could|can|couldn'?t|can'?t|would|will|should|shouldn'?t|is it possible|what about|how about)\b|"
     r"^why (not|no|can'?t|cant|couldn'?t|don'?t|dont|doesn'?t|does\b.{0,60}\bnot|do\b.{0,60}\bnot|isn'?t|is there no|aren'?t|"
     r"won'?t|haven'?t|hasn'?t)\b|\b(can|could) (we|they|you|the council|there)\b.*\?$", re.I)
-REQUEST_RE = re.compile(
-    r"\b(asked|asking|called|calling|pressed|pushed|wished)\s+for\b|\basked (the \w+ )?to\b|"
-    r"\b(was|were|is|are|has been|have been)\s+(widely\s+|also\s+|strongly\s+)?(requested|suggested|proposed|recommended|"
-    r"called for|asked for)\b|\b(suggest(ed|s)?|propos(ed|es)|recommend(ed|s)?|request(ed|s)?|urged?)\s+(a|an|more|to)\b|"
-    r"\bwants?\s+(a|an|the|to|more|someone|somebody|better|councils?|them|one|some|somewhere|something|proper|free|"
-    r"longer|their|our|every|all)\b|"
-    r"\b(?:would|['’]d)\s+(?:really\s+|also\s+|just\s+)?(?:like|love|welcome|prefer|want)\b|"
-    r"\bwish(?:es|ed)?\s+(?:that\s+)?(?:[\w'’-]+\s+){1,4}?(?:would|could)\b|\bwish(?:es|ed)? there (?:was|were|is|are)\b|"
-    r"\bwant(ed)? to see\b|\b(was|were) (keen|eager) (for|to see)\b|"
-    r"\b(strong|widespread|broad|overwhelming|clear|general|considerable|wide|much|unanimous) support for\b|"
-    r"\b(request|call|plea)s?\s+(was|were)\s+made\s+for\b|\b(was|were)\s+an?\s+(\w+\s+)?(request|suggestion|demand)\b|\b(was|were)\s+raised\s+(again|by\s+(several|many|some|most))\b", re.I)
-OBLIGATION_RE = re.compile(
-    r"\b(should|shouldn'?t|must|mustn'?t|ought to)\b|\b(a|the|real|urgent|clear) need for\b|^need(ed)? for\b|"
-    r"\brequir(es|ing|ed)\s+\w+(\s+\w+)?\s+to\b|^requires?\b|\bneed(s|ed)?\s+(to|more|better|a|an|some|proper|real|longer|"
-    r"investment|funding|support|training|commitment|institutional|structures|help|somewhere|someone|somebody)\b|"
-    r"\b(has|have|had) to be\b|\b(we|it|councils?|everyone|organisations|landlords)\s+(have|has)\s+to\b|"
-    r"\bneeds\s+(overcoming|resourcing|addressing|tackling|reviewing|changing|improving)\b|\bneeds to\b|"
-    r"\b(is|are|was|were) (really |very |so |also |particularly |extremely )?(required|needed|essential|vital|crucial|key|"
-    r"important)\b|\brequired\b|"
-    r"\bit (is|was|would be) (essential|vital|important|crucial|key|necessary)\b|\bmake sure\b|\bwould help\b|"
-    r"\b(?:it|that|this)(?: would|['’]d| will|['’]ll) (?:really |also |just |so )?be (?:a )?(?:good|nice|great|helpful|better|"
-    r"lovely|brilliant|useful|wonderful|ideal|fantastic|amazing|handy|best)(?: idea)? (?:if|to)\b|"
-    r"\b(seen|felt|considered|regarded) (as|to be) (vital|crucial|essential|critical|key|important)\b|"
-    r"\b(felt|thought|considered) (important|necessary|vital|essential)\b|\bno (real )?substitute for\b|"
-    r"\b(could|might) (be|also be) (done|created|started|set up|developed|introduced|used|made|extended|offered)\b|"
-    r"\bresponsibility to\b|\bmay be a need\b|\bthere is a need\b|\bcould (be )?encourage|"
-    r"\b(we|they|i|you|people|residents|families|parents|tenants|children|kids|everyone|businesses)\s+(really\s+|also\s+|just\s+|"
-    r"urgently\s+|desperately\s+|still\s+)?need\b|"
-    r"\b(see|sees|saw)\s+(it\s+|this\s+|them\s+)?as\s+(vital|crucial|essential|critical|key|important)\b", re.I)
 # a question after when something will be put right carries the ask: "When are the lifts going to be replaced?"
 WHEN_FIX_RE = re.compile(r"^(when|how soon)\b.{0,80}\b(fix|fixed|replace|replaced|repair|repaired|re-?open|re-?opened|"
                          r"restore|restored|install|installed|mend|mended|clean|cleaned|sort|sorted|resolve|resolved|"
                          r"improve|improved|bring back|brought back|put back)\b", re.I)
-OBLIGATION_EXCLUDE_RE = re.compile(r"\bpeople needing\b|\bno need\b|\bshould have been\b|\bwould have thought\b|"
-                              r"\bif you need\b|\bwhat needs to\b|\b(don'?t|doesn'?t|do not|does not|didn'?t) need\b", re.I)
 SUBJUNCTIVE_RE = re.compile(r"\b(suggest(ed|s)?|propos(ed|es)|recommend(ed|s)?|urged?|asked|agreed)\s+that\b\s*(?P<rest>.*)$", re.I)
 WISH_START_RE = re.compile(
     r"^(more|better|improved|greater|fewer|less|free|cheaper|extra|new|longer|shorter|proper|enough|regular|genuine|"
@@ -475,11 +445,6 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
     ]
 
 
-# asked of the speakers, not by them: "we are asked for data but never get any back" (but "The officer was asked to
-# chase the repairs" reports an ask)
-PASSIVE_ASKED_RE = re.compile(r"\b(we|i|us|groups|organisations|charities|volunteers|they)\s+(am|are|were|get|got|keep getting|"
-                              r"have been|are being)\s+(always\s+|constantly\s+|often\s+|just\s+|only\s+|never\s+|still\s+)?"
-                              r"asked\s+(for|to)\b", re.I)
 ACTOR_TO_RE = re.compile(r"^(?:the\s+|our\s+|local\s+|all\s+)?(?:(?:[A-Z][\w'’&-]*|&|and)\s+){0,3}?(?P<head>[A-Za-z]+)\s+to\s+"
                          r"(?!date\b)(?P<verb>[a-z]+)\b")
 
