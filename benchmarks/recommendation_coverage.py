@@ -11,6 +11,10 @@
    draft's evidence (drafted, or merged into a draft); and no statement comes from the title block before
    the first workshop or from the "Next steps" lines at the end (non-views).
 
+4. Blind facilitators' plans (benchmarks/data/plans/): for each notes file a reviewer wrote a facilitators'
+   action plan (20-25 points under the four headings) before anything ran on the notes; a point is covered when
+   a draft is within cosine 0.6 of it, under any heading and under the point's own heading.
+
 "Baseline" is the frozen pre-issue-11 drafter (benchmarks/_frozen/notes_v1) on the same statements and
 codes; "new" counts every draft (the plan and the proposals ranked below its cut), and "plan" only the
 first 10 per heading.
@@ -24,6 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import json
+
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,6 +38,7 @@ from benchmarks.drafting_common import ROOT, analyse_file, baseline_drafts, embe
 COHESION = ROOT / "corpora" / "liverpool-community-cohesion-2017.txt"
 ENGAGEMENT = ROOT / "corpora" / "wm-bme-engagement-2005.txt"
 NEWCOMER = ROOT / "tests" / "data" / "notes" / "eastfield-youth-housing-workshop.txt"
+PLANS = ROOT / "benchmarks" / "data" / "plans"
 THRESHOLD = 0.6
 
 
@@ -124,6 +131,38 @@ def newcomer_check() -> dict:
     return out
 
 
+def plan_check(notes: Path) -> dict:
+    """A blind facilitators' plan (`<name>-plan.jsonl` beside `<name>-notes.txt`) against the drafts of its notes."""
+    from pipeline.codebook import load_codebook
+
+    plan = [json.loads(line) for line in notes.with_name(notes.name.replace("-notes.txt", "-plan.jsonl"))
+            .read_text(encoding="utf-8").splitlines() if line.strip()]
+    analysis = analyse_file(notes)
+    code_of = {c.heading or c.label: c.id for c in load_codebook(None).codes}
+    drafted = {"baseline": [(code_of.get(h, h), t) for h, t, _ in baseline_drafts(analysis)],
+               "new": [(p.code, r.text) for p in analysis.plans for r in p.recommendations + p.more]}
+    vectors = embedder().encode([p["text"] for p in plan])
+    out = {"of": len(plan)}
+    print(f"\n## Blind plan for {notes.name}: {len(analysis.segments)} statements, {len(plan)} points\n")
+    print("| point | heading | baseline: closest draft | cos | new: closest draft | cos | new: under its heading |")
+    print("|---|---|---|---:|---|---:|:---:|")
+    rows: dict[str, list] = {}
+    for kind, drafts in drafted.items():
+        d = embedder().encode([t for _, t in drafts]) if drafts else np.zeros((0, vectors.shape[1]))
+        sims = vectors @ d.T if len(drafts) else np.zeros((len(plan), 0))
+        rows[kind] = [(drafts[int(np.argmax(row))][1] if len(drafts) else "", float(row.max()) if len(drafts) else 0.0,
+                       any(s >= THRESHOLD and drafts[j][0] == point["heading"] for j, s in enumerate(row)))
+                      for point, row in zip(plan, sims)]
+        out[kind] = sum(c >= THRESHOLD for _, c, _ in rows[kind])
+        out[kind + "_heading"] = sum(h for _, _, h in rows[kind])
+    for point, (od, oc, _), (nd, nc, nh) in zip(plan, rows["baseline"], rows["new"]):
+        print(f"| {point['text'][:60]} | {point['heading']} | {od[:50]} | {oc:.2f} | {nd[:50]} | {nc:.2f} | "
+              f"{'yes' if nh else 'no'} |")
+    print(f"\ncovered (cos >= {THRESHOLD}): baseline {out['baseline']}/{len(plan)} ({out['baseline_heading']} under the "
+          f"point's heading), new {out['new']}/{len(plan)} ({out['new_heading']})")
+    return out
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         text, panel = split_cohesion(COHESION.read_text(encoding="utf-8"))
@@ -137,6 +176,7 @@ def main() -> None:
         engagement = report_check("2005 engagement report recommendations, from its findings", gold,
                                   analyse_file(notes))
     newcomer = newcomer_check()
+    plans = {notes.name.replace("-notes.txt", ""): plan_check(notes) for notes in sorted(PLANS.glob("*-notes.txt"))}
     print("\n## Summary\n")
     print("| check | baseline | new |")
     print("|---|---:|---:|")
@@ -149,6 +189,9 @@ def main() -> None:
     print(f"| newcomer post-it wall lines drafted or merged | {newcomer['wall_baseline']}/{newcomer['wall']} | "
           f"{newcomer['wall_new']}/{newcomer['wall']} |")
     print(f"| newcomer non-view statements (title block, next steps) | – | {newcomer['nonviews']} |")
+    for name, out in plans.items():
+        print(f"| blind plan {name}: points covered (under the point's heading) | {out['baseline']}/{out['of']} "
+              f"({out['baseline_heading']}) | {out['new']}/{out['of']} ({out['new_heading']}) |")
 
 
 if __name__ == "__main__":

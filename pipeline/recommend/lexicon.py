@@ -217,3 +217,8 @@ OBLIGATION_EXCLUDE_RE = re.compile(r"\bpeople needing\b|\bno need\b|\bshould hav
 PASSIVE_ASKED_RE = re.compile(r"\b(we|i|us|groups|organisations|charities|volunteers|they)\s+(am|are|were|get|got|keep getting|"
                               r"have been|are being)\s+(always\s+|constantly\s+|often\s+|just\s+|only\s+|never\s+|still\s+)?"
                               r"asked\s+(for|to)\b", re.I)
+
+# what a bare participle reports rather than wishes done (`rules._done_verb`): a past time, who did it, a wish verb
+PAST_TIME_RE = re.compile(r"\b(last|ago|yesterday|earlier|already|since|previously|in\s+(19|20)\d\d)\b", re.I)
+WISH_VERBS = {"want", "like", "wish", "prefer"}
+AGENT_RE = re.compile(r"^(by|of|from|in\s+(19|20)\d\d)\b", re.I)  # "run by volunteers", "made of wood": a description

@@ -14,7 +14,7 @@ import re
 from .. import text as T
 from . import parse as P
 from .actions import EXAMPLE_RE, imperative, needed, np_wish, participle_np, question_ask
-from .lexicon import BENEFIT_RE, WISH_OPENERS, lost
+from .lexicon import AGENT_RE, BENEFIT_RE, PAST_TIME_RE, WISH_OPENERS, WISH_VERBS, lost
 from .phrases import CHALLENGE_RE  # noqa: F401  (drafting reads it here)
 from .phrases import CHAT_RE, indefinite
 from .phrases import (ACTOR_HEADS, GENERIC_SUBJECTS, IDEA_OF_RE, IMPORTANT_THAT_RE, IMPORTANT_TO_RE, LACK_RE, MASS_NOUNS,
@@ -202,9 +202,6 @@ def _modal(doc) -> tuple[str, str] | None:
 # people who act themselves: "Residents complained about ..." is a report, not a wish that they be complained
 AGENT_LEMMAS = {"people", "resident", "tenant", "family", "parent", "child", "kid", "member", "volunteer", "neighbour",
                 "person", "man", "woman", "we", "they", "i", "he", "she", "you", "someone", "everyone", "nobody"}
-PAST_TIME_RE = re.compile(r"\b(last|ago|yesterday|earlier|already|since|previously|in\s+(19|20)\d\d)\b", re.I)
-WISH_VERBS = {"want", "like", "wish", "prefer"}
-AGENT_RE = re.compile(r"^(by|of|from|in\s+(19|20)\d\d)\b", re.I)  # "run by volunteers", "made of wood": a description
 
 
 def _done_verb(verb, doc, subj=None, bare: bool = False) -> tuple[str, str] | None:
@@ -536,8 +533,9 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
         P.parse(m.group("what"), ner=False)[0].tag_ in ("NN", "NNS")  # "Backfill was recommended ..."
     if m and not re.search(r"\b(which|that)$", m.group("what"), re.I) and (len(words(m.group("what"))) >= 2 or one_noun) \
             and not has_main_finite_verb(P.parse(m.group("what"), ner=False)):
+        one = re.search(r",\s+one\s+(?=(where|that|which|in which)\b)", clause)  # "X is critical, one where Y": Y too
         what = re.sub(r"^(the\s+)?(existence|provision|creation|development|introduction|availability)\s+of\s+", "",
-                      m.group("what"), flags=re.I)
+                      m.group("what"), flags=re.I) + (f" {clause[one.end():]}" if one else "")
         out = imperative(what)
         if out:
             return out[0], "valued"

@@ -482,3 +482,12 @@ def test_a_body_named_with_another_takes_the_ask_and_a_state_of_mind_is_no_order
         "Ask council & NHS to offer placements & secondments both ways"
     assert not opens_with_verb("Don't know who to talk to at the council anymore")
     assert opens_with_verb("Don't forget the carers")
+
+
+def test_what_the_thing_asked_for_should_be_like_stays_with_it():
+    out = shape("The ongoing relationship with key media outlets is seen as critical, one where positive stories "
+                "about community cohesion are promoted on a regular basis.")
+    assert out.text == ("Prioritise the ongoing relationship with key media outlets where positive stories about "
+                        "community cohesion are promoted on a regular basis")
+    assert shape("A youth worker is essential, one that young people trust").text == \
+        "Provide a youth worker that young people trust"
