@@ -198,6 +198,7 @@ def trim(text: str, max_words: int = MAX_WORDS) -> str:
     m = ALWAYS_CUT.search(text)
     if m and len(words(text[: m.start()])) >= 3:
         text = text[: m.start()].rstrip(" ,;:–-")
+    text = _whole_purpose(text)
     for pattern in CUT_MARKS:
         if len(words(text)) <= max_words:
             break
@@ -205,7 +206,7 @@ def trim(text: str, max_words: int = MAX_WORDS) -> str:
         if m:
             cut = text[: nth_word_end(text, 4) + m.start()].rstrip(" ,;:–-")
             if len(words(cut)) >= 4:
-                text = cut
+                text = _whole_purpose(cut, "so that|so|because|in order that|where|when")
     ws = text.split(" ")
     cut_short = len(words(text)) > max_words
     if cut_short:
@@ -224,6 +225,16 @@ def trim(text: str, max_words: int = MAX_WORDS) -> str:
     # a tail "e.g. X" with less than two words says nothing
     out = re.sub(r",?\s+(e\.?g\.?|i\.?e\.?|such as|including)\s*(\S+)?$", "", out, flags=re.I)
     return out
+
+
+def _whole_purpose(cut: str, marks: str = "so that|so|because|in order that") -> str:
+    """A draft that ends on a purpose or reason without its verb ("... images so that disabled people": the list of
+    who, and what they would do, cut off) ends before "so that"/"because" instead."""
+    m = list(re.finditer(rf"\s+({marks})\s+(?!of\b)", cut, re.I))
+    if m and len(words(cut[: m[-1].start()])) >= 4 and not any(
+            t.tag_ in ("MD", "VBZ", "VBP", "VBD") for t in P.parse(cut[m[-1].end():], ner=False)):
+        return cut[: m[-1].start()]
+    return cut
 
 
 def nth_word_end(text: str, n: int) -> int:

@@ -491,3 +491,11 @@ def test_what_the_thing_asked_for_should_be_like_stays_with_it():
                         "community cohesion are promoted on a regular basis")
     assert shape("A youth worker is essential, one that young people trust").text == \
         "Provide a youth worker that young people trust"
+
+
+def test_a_purpose_cut_off_before_its_verb_goes_whole():
+    out = shape("It was suggested that every group should look at its own language and images so that disabled "
+                "people, LGBT+ people and newcomers can see themselves in them.")
+    assert out.text == "Ask every group to look at its own language and images"
+    kept = "Open the library later so people can use it after work"
+    assert shape(kept).text == kept
