@@ -9,9 +9,9 @@ import re
 
 from .. import text as T
 from . import parse as P
-from .phrases import (ABSTRACT_SUFFIX, ACTOR_HEADS, FEELING_VERBS, ING_NOUNS, LEADING_ADVERBS, MASS_NOUNS,
-                      NUISANCE_INGS, PROBLEM_HEADS, conjugate3, first_word_in_noun_phrase, has_main_finite_verb,
-                      indefinite, is_actor, lower_first, norm, np_head, subtree_right, the_actor)
+from .phrases import (ABSTRACT_SUFFIX, ACTOR_HEADS, FEELING_VERBS, GENERIC_SUBJECTS, ING_NOUNS, LEADING_ADVERBS,
+                      MASS_NOUNS, NUISANCE_INGS, PRONOUN_SUBJECTS, PROBLEM_HEADS, conjugate3, first_word_in_noun_phrase,
+                      has_main_finite_verb, indefinite, is_actor, lower_first, norm, np_head, subtree_right, the_actor)
 from .lexicon import NOMINAL_RE, NOMINAL_VERBS, NP_PROBLEM_RE, VERB_FOR_THING
 from .style import opens_with_verb, verb_like
 
@@ -325,3 +325,26 @@ def conditional_ask(clause: str) -> tuple[str, str] | None:
     verb = root.lemma_.lower() if root.tag_ != "VB" else root.lower_
     _, end = subtree_right(root, doc)
     return f"ask {the_actor(span.text)} to {verb} {doc[root.i + 1: end].text}".strip(), "conditional"
+
+
+# a thing needed named by an indefinite adverb, which the parser hangs on the verb: "need somewhere to go"
+SOME_PLACE = {"somewhere", "someplace", "something", "someone", "somebody", "anywhere", "anything", "anyone"}
+
+
+def need_object(doc) -> tuple[str, str] | None:
+    """'Organisations need structures and support to help each other' -> 'Provide organisations with ...'."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.lemma_ not in ("need", "require", "want", "lack") or root.tag_ not in ("VBP", "VBZ", "VB"):
+        return None
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    obj = next((c for c in root.children if c.dep_ == "dobj" or c.lower_ in SOME_PLACE), None)
+    if subj is None or obj is None or subj.left_edge.i != 0 or any(c.dep_ == "neg" for c in root.children):
+        return None
+    _, end = subtree_right(root, doc)
+    what = doc[obj.left_edge.i: end].text
+    who = doc[subj.left_edge.i: subj.right_edge.i + 1].text
+    if who.lower() in GENERIC_SUBJECTS - {"organisations", "organizations", "groups", "communities"}:
+        return f"provide {what}", "need"
+    if who.lower() in PRONOUN_SUBJECTS:
+        return None
+    return f"provide {lower_first(who)} with {what}", "need"

@@ -62,6 +62,7 @@ REPORTED_RE = re.compile(r"^(it\s+(was|is|has\s+been)\s+(also\s+|further\s+|ofte
                          r"clear|evident|apparent|fitting|recommended|suggested))(,?\s+(then|therefore|thus))?,?\s+that\s+|"
                          r"in\s+order\s+to\s+[^,]{3,80},\s+|"
                          r"(the\s+)?([\w-]+\s+)?(consensus|view|feeling|conclusion)\s+(was|is)\s+that\s+|"
+                         r"there\s+(was|is)\s+(\w+\s+){0,2}?(agreement|consensus|feeling|sense|support)\s+that\s+|"
                          r"([\w'’,]+\s+){0,8}?(suggested|felt|said|agreed|stated|noted|proposed|recommended|"
                          r"believe[sd]?|thought|argued|recognised|recognized|acknowledged|accepted|emphasised|"
                          r"stressed|highlighted)\s+that\s+)", re.I)

@@ -13,7 +13,7 @@ import re
 
 from .. import text as T
 from . import parse as P
-from .actions import EXAMPLE_RE, imperative, needed, np_wish, participle_np, question_ask
+from .actions import EXAMPLE_RE, SOME_PLACE, imperative, need_object, needed, np_wish, participle_np, question_ask
 from .lexicon import AGENT_RE, BENEFIT_RE, PAST_TIME_RE, WISH_OPENERS, WISH_VERBS, lost
 from .phrases import CHALLENGE_RE  # noqa: F401  (drafting reads it here)
 from .phrases import CHAT_RE, indefinite
@@ -99,7 +99,8 @@ def _modal(doc) -> tuple[str, str] | None:
     # "X need(s) to Y" / "X have to Y": the modal is the root, the action its xcomp
     if root.lemma_ in ("need", "have", "require", "ought") and root.pos_ in ("VERB", "AUX"):
         xcomp = next((c for c in root.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
-        if xcomp is not None and any(c.lower_ == "to" for c in xcomp.children):
+        if xcomp is not None and any(c.lower_ == "to" for c in xcomp.children) and \
+                not any(c.lower_ in SOME_PLACE and c.i > root.i for c in root.children):  # "need somewhere to go"
             verb, modal = xcomp, root.lemma_
     if verb is None:
         aux = next((c for c in root.children if c.dep_ == "aux" and c.tag_ == "MD" and
@@ -187,6 +188,8 @@ def _modal(doc) -> tuple[str, str] | None:
         return f"{'do not ' if neg else ''}{vp}", "modal_generic"
     if kind == "pronoun" and subject.lower() in ("it", "this", "that"):
         return None  # "This should respond to ...": the draft would hang on a word with no noun
+    if kind == "actor" and verb.lemma_.lower() in ("need", "want", "require") and len(after) and after[0].pos_ != "PART":
+        return f"provide {after_text} for {lower_first(subject)}", "modal_need"  # "Connectors would need a course ..."
     if kind == "actor" and verb.lemma_.lower() not in STATE_VERBS:
         ask = "require" if strong else "ask"
         return f"{ask} {lower_first(subject)} {'not ' if neg else ''}to {vp}", "modal_actor"
@@ -264,25 +267,6 @@ def _done_wish(doc) -> tuple[str, str] | None:
         return None
     wish = np_wish(first) if noun_phrase_only(P.parse(first, ner=False)) else None
     return (f"{wish[0]} and {done[0]}", "done") if wish else None
-
-
-def _need_object(doc) -> tuple[str, str] | None:
-    """'Organisations need structures and support to help each other' -> 'Provide organisations with ...'."""
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None or root.lemma_ not in ("need", "require", "want", "lack") or root.tag_ not in ("VBP", "VBZ", "VB"):
-        return None
-    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
-    obj = next((c for c in root.children if c.dep_ == "dobj"), None)
-    if subj is None or obj is None or subj.left_edge.i != 0 or any(c.dep_ == "neg" for c in root.children):
-        return None
-    _, end = subtree_right(root, doc)
-    what = doc[obj.left_edge.i: end].text
-    who = doc[subj.left_edge.i: subj.right_edge.i + 1].text
-    if who.lower() in GENERIC_SUBJECTS - {"organisations", "organizations", "groups", "communities"}:
-        return f"provide {what}", "need"
-    if who.lower() in PRONOUN_SUBJECTS:
-        return None
-    return f"provide {lower_first(who)} with {what}", "need"
 
 
 def _question(clause: str) -> tuple[str, str] | None:
@@ -502,7 +486,7 @@ def shape_clause(clause: str) -> tuple[str, str] | None:
     out = _modal(doc)
     if out:
         return out
-    out = _need_object(doc)
+    out = need_object(doc)
     if out:
         return out
     out = _done_wish(doc)

@@ -499,3 +499,14 @@ def test_a_purpose_cut_off_before_its_verb_goes_whole():
     assert out.text == "Ask every group to look at its own language and images"
     kept = "Open the library later so people can use it after work"
     assert shape(kept).text == kept
+
+
+@pytest.mark.parametrize("statement,expected", [
+    ("Young people need somewhere to go", "Provide young people with somewhere to go"),      # was "Ensure young people go"
+    ("Connectors would need a short training course and some expenses.",
+     "Provide a short training course and some expenses for connectors"),                     # was "Ask connectors to need"
+    ("There was strong agreement that faith groups need to make their own committees more representative.",
+     "Require faith groups to make their own committees more representative"),
+])
+def test_a_need_of_a_thing_and_an_agreement_reported(statement, expected):
+    assert shape(statement).text == expected
