@@ -21,6 +21,7 @@ ROLE_RE = re.compile(rf"(?<![\w&])(?P<name>{NAME_WORD}(?: +{NAME_WORD}){{1,2}}) 
 # words that make a capitalised run an organisation, place or heading, not a person
 ORG_WORDS = {
     "Housing", "Council", "Trust", "Group", "Network", "Partnership", "Association", "Centre", "Center", "Foundation",
+    "Surgery", "Practice", "Pharmacy", "Clinic", "Hospice", "Hub", "Link", "Transport", "Pantry", "Foodbank", "Sheds",
     "Services", "Service", "Community", "Communities", "Authority", "Region", "Regional", "Board", "Limited", "Ltd",
     "CVS", "University", "College", "School", "NHS", "Police", "Forum", "Alliance", "Project", "Society", "Action",
     "Agency", "Department", "Office", "Commission", "Committee", "Assembly", "Panel", "Programme", "Company",

@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
+from .. import text as T
 from . import namerules as rules
 
 # a word in any cased script: "Łukasz", "O'Neill", "D'Arcy", "Jean-Luc" ("Marguerite's" stops before 's)
@@ -89,7 +90,8 @@ def common(word: str, ordinary: Iterable[str] = frozenset()) -> bool:
     lw = word.lower().rstrip("'’")
     forms = {lw, lw[:-1] if lw.endswith("s") else lw, lw[:-3] + "y" if lw.endswith("ies") else lw}
     english = rules._english_words()
-    return any(f in english or f in stop_words() or f in ordinary for f in forms)
+    # an inflected form counts too ("men" of "man", "said" of "say"): the word list holds base forms
+    return any(f in english or f in stop_words() or f in ordinary for f in forms) or T.lemma(lw) != lw
 
 
 def is_first_name(word: str, strict: bool) -> bool:
@@ -228,11 +230,12 @@ def find_names(text: str, known: Iterable[str] = (), ordinary: Iterable[str] = f
         elif cue and not locative and (not sentence_start or CUE_AFTER_RE.match(after)) \
                 and first.lower() not in SENTENCE_START_WORDS and not common(first, ordinary):
             spans.append((start, end))  # "When Nkechi complained"
-        elif cue and is_first_name(first, strict=False):
-            spans.append((start, end))  # "I told Grace"
+        elif cue and is_first_name(first, strict=False) and not (
+                common(first, ordinary) and re.match(r"['’]s\b", after) and not has_cue(before, "")):
+            spans.append((start, end))  # "I told Grace"; not "Men's shed", a word whose only cue is its 's
     if text == text.lower():  # someone who types everything in lower case: "it was jamal from ..."
         for m in LOWER_TOKEN_RE.finditer(text):
             w = m.group(0)
-            if len(w) > 3 and w in first_names() and not common(w):
+            if len(w) > 3 and w in first_names() and not common(w) and T.lemma(w) == w:  # "said" is of "say"
                 spans.append(m.span())
     return spans

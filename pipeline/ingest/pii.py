@@ -324,9 +324,10 @@ class PiiFinder:
             res = [r for r in res if r is not None and self._keep(text, r)]
             if "PERSON" in ents:  # our name recogniser is per run (known names), so not in the shared registry
                 places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PEOPLE] if i in docs else []
+                # after a personal title ("Mrs Doreen Pickles", which NER may call an organisation) a person
                 res += [r for r in named
                         if not any(a <= r.start and r.end <= b for a, b in places)
-                        or N.has_cue(text[:r.start], text[r.end:])]
+                        or N.has_cue(text[:r.start], text[r.end:]) or TITLE_BEFORE_RE.search(text[:r.start])]
             out.append(res)
         return out
 
@@ -486,6 +487,9 @@ def _trim_ner(text: str, r):
 
 
 _WORKER: PiiFinder | None = None  # a worker process's finder (`_analyze_in_workers`)
+
+
+TITLE_BEFORE_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Cllr|Councillor)\.?\s+$")
 
 
 def _start_worker(kinds: Sequence[str], ordinary: frozenset[str]) -> None:

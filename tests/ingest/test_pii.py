@@ -208,3 +208,16 @@ def test_a_month_and_a_contraction_are_not_names_but_a_first_name_still_is():
     out = [redactor.redact(t)[0] for t in texts]
     assert out[:3] == texts[:3]
     assert out[3] == "it was [PERSON] from the housing office"
+
+
+def test_a_title_makes_a_person_and_organisations_and_inflected_words_are_not_names():
+    texts = ["Mrs Doreen Pickles at no.14 goes days without seeing anyone",   # NER calls it an organisation
+             "-> people said that's exactly the problem",                   # "said" is of "say", not Said
+             "Men's shed for the Fell End area",                           # "men" is of "man"
+             "social prescriber at the surgery (Wensley Surgery) really helpful",
+             "I told Grace about the bus"]
+    redactor = Redactor().fit(texts)
+    out = [redactor.redact(t)[0] for t in texts]
+    assert out[0] == "Mrs [PERSON] at no.14 goes days without seeing anyone"
+    assert out[1:4] == texts[1:4]
+    assert out[4] == "I told [PERSON] about the bus"
