@@ -37,6 +37,25 @@ RULED_HEADING_RE = re.compile(r"^(?P<rule>={3,}|-{3,}|~{3,}|_{3,}|\*{3,}|#{3,}|[
 CAPS_LEAD_RE = re.compile(r"^(?P<caps>[A-Z][A-Z0-9'’&/, -]{3,60}?)\s*(?:\((?P<note>[^()]{1,120})\)|:\s*(?P<ask>[\"“‘']?[A-Z]"
                           r"[^.!]{0,120}\?[\"”’']?(?:\s*\([^()]{1,80}\))?))\s*$")
 # a log entry opening with its time: "09:45 Man, 40s, bus driver. ...", "[10.05] Two mums ..."
+# a line of a chat export: "18:02:41 From Priya Shah (Youth Space) to Everyone: Hi all" (Zoom's saved chat)
+CHAT_LINE_RE = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s+From\s+(?P<who>[^:]{1,80}?)\s+to\s+[^:]{1,60}?\s*:\s*"
+                          r"(?P<msg>.*)$", re.I)
+# a chat message that only greets, says what the call or the meeting is doing, or agrees
+CHATTER_RE = re.compile(r"^\W*(hi|hello|hey|evening|morning|afternoon|good (morning|afternoon|evening))\b[^.?!]{0,40}[.!:)\s]*$|"
+                        r"\bcan you (all )?(hear|see) (me|us)\b|\b(you'?re|you are|is) on mute\b|\b(my|your) (audio|mic|"
+                        r"microphone|camera|video|sound|connection|wi-?fi|internet)\b|\blost (my )?connection\b|"
+                        r"\bbreakout rooms? (are )?(open|opening|closing|now)\b|\b(we'?ll|we will) (move|go) (to|into) "
+                        r"(the )?breakouts?\b|\b(agenda|slides)( and slides)? (are )?here\b|\b(have|need) to (leave|go|drop "
+                        r"off)\b|\bsigning off\b|^\W*(\+1|same here|agreed?|yes|exactly|noted|thanks?( you)?)\b[^.?!]{0,30}"
+                        r"[.!\s]*$", re.I)
+
+
+def chatter(raw: str) -> bool:
+    """A chat export's line that is about the call or the meeting, not a view ("can you hear me?", "+1")."""
+    chat = CHAT_LINE_RE.match(raw)
+    return bool(chat) and (not chat.group("msg").strip() or bool(CHATTER_RE.search(chat.group("msg"))))
+
+
 STAMP_RE = re.compile(r"^[\[(]?\d{1,2}[:.]\d{2}\s*(?:am|pm)?[\])]?\s+(?:[-–—:]\s*)?\S", re.I)
 # a form's question listed once with its key ("Q3 What could we do better?", "Q3. ...?"), and an answer keyed to it
 QUESTION_KEY_RE = re.compile(r"^(?P<key>Q\s?\d{1,3})[.):]?\s+\S", re.I)
@@ -226,3 +245,34 @@ CONTENTS_RE = re.compile(r"(\.{4,}\s*\d*\s*$)|(\t\s*\d{1,3}\s*$)")
 PAGE_NUMBER_RE = re.compile(r"^\s*(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?\s*$", re.I)
 FOOTNOTE_RE = re.compile(r"^\s*([¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,2}\s+\S*\.(gov|com|org|uk|net)\b)")
 CAPTION_RE = re.compile(r"^(table|figure|fig\.|chart)\s+\d+\b", re.I)
+
+
+# a table typed or pasted with pipes ("Issue | What would help | Who should act"), Markdown's or a shared doc's
+PIPE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")  # "|---|---|" under a header
+MIN_PROSE_WORDS = 4.0  # a table column's mean words per cell, to be read as statements (also docx tables)
+
+
+def pipe_cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def pipe_tables(lines: list[str]) -> dict[int, dict | None]:
+    """{index: {"cells", "header", "prose"}} (a notes Block's row fields: each cell a list of paragraphs, the header's
+    names, the columns of prose) for each body row of a pipe table, {index: None} for its header and rule rows. A
+    table is a header and at least two rows of the same number (2 or more) of cells, one line each."""
+    out: dict = {}
+    k = 0
+    while k < len(lines):
+        width = len(pipe_cells(lines[k])) if "|" in lines[k] else 0
+        end = k + 1
+        while end < len(lines) and "|" in lines[end] and len(pipe_cells(lines[end])) == width:
+            end += 1
+        rows = [j for j in range(k + 1, end) if not PIPE_RULE_RE.match(lines[j])]
+        if width >= 2 and len(rows) >= 2:
+            header = pipe_cells(lines[k])
+            body = [pipe_cells(lines[j]) for j in rows]
+            prose = {c for c in range(width) if sum(T.word_count(r[c]) for r in body) / len(body) >= MIN_PROSE_WORDS}
+            out.update({j: None for j in range(k, end)})
+            out.update({j: {"cells": [[c] for c in cells], "header": header, "prose": prose} for j, cells in zip(rows, body)})
+        k = max(end, k + 1)
+    return out

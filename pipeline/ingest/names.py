@@ -212,7 +212,8 @@ def find_names(text: str, known: Iterable[str] = (), ordinary: Iterable[str] = f
         while words and words[0].lower() in SENTENCE_START_WORDS | CUE_WORDS:
             start += len(words[0]) + 1
             words = words[1:]
-        if not words or not rules._is_name(words) or rules._org_follows(text, end) or " ".join(words) in places():
+        if not words or not rules._is_name(words) or rules._org_follows(text, end) or " ".join(words) in places() or \
+                len(words) == 1 and len(words[0]) < 2:  # "E" of "A&E told us ..."
             continue
         before, after = text[:start], text[end:]
         if len(words) == 1 and words[0].lower().rstrip(".") in MONTHS and (DATE_BEFORE_RE.search(before) or

@@ -1,17 +1,15 @@
 """The notes parser: numbered lines -> blocks -> statements, shared by every notes reader.
 
-Plain text and Markdown come here as lines; PDF text is rebuilt into lines
-first; Word documents arrive as ready-made blocks (headings and lists come
-from styles). The parser works in three phases:
+Plain text and Markdown come here as lines; PDF text is rebuilt into lines first; Word documents arrive as
+ready-made blocks (headings and lists come from styles). The parser works in three phases:
 
-1. `split_blocks`: split lines into blocks at blank lines, bullets, headings (numbered
-   section headings too) and tabbed table rows, dropping page furniture line by line (page
-   numbers, footnotes); a speaker's turn starts a new block, and lines typed without markers are
-   split by layout (`layout`: board items one a line, a heading typed straight above its text);
+1. `split_blocks`: split lines into blocks at blank lines, bullets, headings (numbered section headings too),
+   tabbed lines, pipe tables' rows and a chat export's messages, dropping page furniture line by line (page
+   numbers, footnotes, chat about the call); a speaker's turn starts a new block, and lines typed without markers
+   are split by layout (`layout`: board items one a line, a heading typed straight above its text);
 2. `merge_continuations`: rejoin what PDF extraction broke across blank lines;
-3. `BlockParser`: read structure (headings, questions, prompts, rosters, contact
-   lists) and turn content blocks into Segments, accounting for every line it leaves
-   out in the IngestReport.
+3. `BlockParser`: read structure (headings, questions, prompts, rosters, contact lists) and turn content blocks
+   into Segments, accounting for every line it leaves out in the IngestReport.
 
 Tuned on PDF-extracted community reports; see docs/ingest.md for the rules.
 """
@@ -25,9 +23,9 @@ from .. import text as T
 from ..files import slug
 from ..records import DroppedLine, IngestReport, Segment
 from .layout import CAPTION_RE, CONTENTS_RE, FOOTNOTE_RE, PAGE_NUMBER_RE  # noqa: F401  (readers.pdf reads PAGE_NUMBER_RE)
-from .layout import (ANSWER_KEY_RE, ONE_WORD_ASK_RE, PARTICIPANT_TURN_RE, QUESTION_KEY_RE, TALLY_RE, TURN_RE,
-                     WRAPS_ON_RE, asks, caps_lead, heading_like, is_all_caps, is_title_like, key, line_cuts, outdented,
-                     ruled_heading, sentences)
+from .layout import (ANSWER_KEY_RE, CHAT_LINE_RE, ONE_WORD_ASK_RE, PARTICIPANT_TURN_RE, QUESTION_KEY_RE, TALLY_RE, TURN_RE,
+                     WRAPS_ON_RE, asks, caps_lead, chatter, heading_like, is_all_caps, is_title_like, key, line_cuts,
+                     outdented, pipe_tables, ruled_heading, sentences)
 from .feedback import event_marks, note_event_feedback
 from .nonview import entry_head, non_view_lines
 from .records_layout import read_records
@@ -44,9 +42,8 @@ SUB_NUMBER_RE = re.compile(r"^\s*(?P<num>\d{1,2})\.\d{1,2}\.?\s")
 ITEM_HEADING_RE = re.compile(r"^\s*(item|section|topic|sheet)\s+\d{1,2}\.?(\s*[:–—-])?\s+[^.!?]{1,80}$", re.I)
 LEADING_STAR_RE = re.compile(r"^(\s*)\*(\s+)(?=\S)")
 MD_HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<body>.+?)\s*#*\s*$")
-WORKSHOP_RE = re.compile(r"^(workshop|session|breakout|part|day|table|group|theme|round|panel|board|wall|station|"
-                         r"flipchart|stop|visit|site)\s+[\w.]{1,4}\s*[:–—-]\s*\S",  # "Stop 2: ..." on a walkabout
-                         re.I)
+WORKSHOP_RE = re.compile(r"^(workshop|session|breakout( room)?|part|day|table|group|theme|round|panel|board|wall|station|"
+                         r"flipchart|stop|visit|site)\s+[\w.]{1,4}\s*[:–—-]\s*\S", re.I)  # "Stop 2: ..." on a walkabout
 PROMPT_RE = re.compile(r"^(prompts?|prompted by|facilitator prompts?)\s*[:–-]\s*(?P<body>.*)$", re.I)
 CONTACT_RE = re.compile(r"(^\s*(e|t|w|tel|email|e-mail|web|phone)\s*:\s*\S)|(^\s*tel\b)|(\b0\d{3,4}\s?\d{3}\s?\d{3,4}\b)|(@[\w-]+\.[\w.]+)|(\bwww\.)|"
                         r"(\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b)", re.I)
@@ -64,6 +61,7 @@ END_PUNCT = ".?!:;…\"”’)"
 
 
 def clean_line(line: str) -> str:
+    line = CHAT_LINE_RE.sub(r"- \g<msg>", line)  # a chat message is one item; who sent it and when stay in the source
     star = LEADING_STAR_RE.match(line)
     if star:  # "* point" is a bullet: keep its marker, strip emphasis from the rest only
         return star.group(1) + "*" + star.group(2) + clean_line(line[star.end():])
@@ -155,13 +153,16 @@ def split_blocks(lines: Iterable[tuple[int, str]]) -> tuple[list[Block], list[Dr
     dropped: list[DroppedLine] = []
     current: Block | None = None
     lines = list(lines)
+    table = pipe_tables([raw for _, raw in lines])
     for k, (number, raw) in enumerate(lines):
         line = clean_line(raw)
         stripped = line.strip()
-        if not stripped:
+        if k in table or not stripped:  # a pipe table: each row's cells under its header's names (`handle_row`)
+            blocks += [Block("row", [(number, stripped)], **table[k])] if table.get(k) else []
+            dropped += [DroppedLine(number, "table", stripped)] if k in table and not table[k] else []  # its header
             current = None
             continue
-        reason = line_reason(stripped, line)
+        reason = line_reason(stripped, line) or ("welcome" if chatter(raw) else None)
         if reason:
             dropped.append(DroppedLine(number, reason, stripped))
             current = None

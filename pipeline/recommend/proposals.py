@@ -572,8 +572,10 @@ def segment_proposes(segment: Segment) -> bool:
 
 
 def _lead_in(segment: Segment) -> str | None:
-    """The lead-in line a top-level bullet is listed under ("Actions:", "Ideas wall:"), nearer than its question."""
-    return segment.context if segment.parent is None and segment.context and segment.context.endswith(":") else None
+    """The lead-in line a top-level bullet is listed under ("Actions:", "Ideas wall:"), or a table cell's column
+    ("What would help"), nearer than its question."""
+    return segment.context if segment.parent is None and segment.context and (
+        segment.context.endswith(":") or segment.kind == "response") else None
 
 
 def is_proposal(item: Segment | str, section: Sequence[str] | str | None = (), question: str | None = None,

@@ -267,3 +267,41 @@ def test_the_organisers_welcome_paragraph_is_no_view_but_an_agenda_item_stays_an
     assert reasons(report).get(4) == "welcome"
     marks = mark_non_views(["Agenda", "2.1 Welcome and introductions", "2.2 Table discussions", "", "- More buses"])
     assert marks == {1: "agenda", 2: "agenda", 3: "agenda"}
+
+
+CHAT = """Youth mental health online assembly
+
+CHAT EXPORT
+18:02:41 From Priya Shah (Youth Space) to Everyone: Hi all, Priya from Youth Space
+18:02:55 From Mark Ellis (Carers Centre) to Everyone: evening! can you hear me? my audio keeps dropping
+18:11:48 From Mark Ellis (Carers Centre) to Everyone: We need a proper waiting well offer for families
+18:17:39 From Grace Okafor (parent) to Everyone: +1
+18:24:10 From Danny Cole (Schools) to Everyone: Would welcome a single directory of local support
+18:33:02 From Fatima Hussain (NVA) to Everyone: Breakout rooms opening now
+
+BREAKOUT ROOM 2 - Working together
+Issue | What would help | Who should act
+Referrals not accepted by CAMHS | Accept referrals from trusted VCFSE organisations | ICB
+Nobody knows who does what | Shared map of services, kept up to date | Council
+"""
+
+
+def test_a_chat_export_gives_one_statement_a_message_and_drops_the_chatter():
+    segments, report = parse(CHAT)
+    by_line = {s.line_start: s.text for s in segments}
+    assert by_line[6] == "We need a proper waiting well offer for families"  # no time, no sender
+    assert by_line[8] == "Would welcome a single directory of local support"
+    assert {reasons(report).get(n) for n in (4, 5, 7, 9)} == {"welcome"}
+    assert not any("From" in s.text or "18:" in s.text for s in segments)
+
+
+def test_a_pipe_table_gives_its_prose_cells_with_their_column_and_keeps_the_rest_as_attributes():
+    segments, report = parse(CHAT)
+    rows = [s for s in segments if s.line_start in (13, 14)]
+    assert [(s.context, s.text) for s in rows if s.context == "What would help"] == [
+        ("What would help", "Accept referrals from trusted VCFSE organisations"),
+        ("What would help", "Shared map of services, kept up to date")]
+    assert all(s.attributes.get("Who should act") for s in rows)
+    assert reasons(report).get(12) == "table"  # the header names the columns
+    assert next(s for s in segments if s.line_start == 14 and s.context == "What would help").section[-1] == \
+        "BREAKOUT ROOM 2 - Working together"

@@ -221,3 +221,8 @@ def test_a_title_makes_a_person_and_organisations_and_inflected_words_are_not_na
     assert out[0] == "Mrs [PERSON] at no.14 goes days without seeing anyone"
     assert out[1:4] == texts[1:4]
     assert out[4] == "I told [PERSON] about the bus"
+
+
+def test_a_single_letter_is_no_name():
+    text = "As a parent, the GP told us to go to A&E. A&E told us to go to the GP."
+    assert Redactor().fit([text]).redact(text)[0] == text

@@ -105,3 +105,13 @@ def test_their_look_alikes_stay_non_asks(text):
 ])
 def test_asked_of_us_a_state_of_mind_and_the_needs_of(text, expected):
     assert proposal_form(text) == expected
+
+
+def test_a_table_cell_under_a_column_asking_for_solutions_is_an_answer():
+    from pipeline.records import Segment
+    from pipeline.recommend.proposals import segment_proposal_form
+
+    base = dict(id="n:13.2", source="n.txt", line_start=13, line_end=13, event="n", kind="response",
+                text="Shared map of services, kept up to date")
+    assert segment_proposal_form(Segment(**base, context="What would help")) == "answer"
+    assert segment_proposal_form(Segment(**base, context="Issue")) is None

@@ -24,6 +24,7 @@ from pathlib import Path
 from ... import text as T
 from ...errors import InputError
 from ...records import DroppedLine, IngestReport
+from ..layout import MIN_PROSE_WORDS
 from ..notes import BULLET_RE, SUB_MARKER_RE, Block, line_reason, segment_blocks
 from ..transcripts import transcript_segments
 from .registry import Read, register
@@ -44,7 +45,6 @@ NO_BREAK_HYPHEN = _w("noBreakHyphen")
 SKIP = {_w("del"), _w("moveFrom"), _w("txbxContent"), _w("rPr"), PPR, f"{{{MC_NS}}}Fallback",
         _w("commentRangeStart"), _w("commentReference"), _w("footnoteReference"), _w("endnoteReference")}
 HEADING_NAME_RE = re.compile(r"^heading\s*(\d)$", re.I)
-MIN_PROSE_WORDS = 4.0  # a table column's mean words per cell, to be read as statements
 
 
 def _val(el) -> str | None:
