@@ -41,7 +41,7 @@ from .layout import STAMP_RE, TALLY_RE, caps_lead, hard_breaks
 KINDS = ("title", "date_venue", "note_taker", "attendees", "welcome", "ground_rules", "agenda", "next_steps",
          "contact", "page_furniture", "byline", "panel", "reply", "internal")
 
-BULLET = re.compile(r"^\s*(?:[-•*▪◦·‣–]|\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[a-h]\)|[A-PR-Z]\d{1,2}[.)](?=\s+[\"“A-Z]))\s+\S")
+BULLET = re.compile(r"^\s*(?:[-•*▪◦·‣–+]|\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[a-h]\)|[A-PR-Z]\d{1,2}[.)](?=\s+[\"“A-Z]))\s+\S")
 WORDS = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _MONTH = r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)"
 _DAY = r"(mon|tues|wednes|thurs|fri|satur|sun)day"

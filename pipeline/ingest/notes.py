@@ -16,7 +16,7 @@ Tuned on PDF-extracted community reports; see docs/ingest.md for the rules.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from .. import text as T
@@ -24,7 +24,7 @@ from ..files import slug
 from ..records import DroppedLine, IngestReport, Segment
 from .layout import CAPTION_RE, CONTENTS_RE, FOOTNOTE_RE, PAGE_NUMBER_RE  # noqa: F401  (readers.pdf reads PAGE_NUMBER_RE)
 from .layout import (ANSWER_KEY_RE, CHAT_LINE_RE, ONE_WORD_ASK_RE, PARTICIPANT_TURN_RE, QUESTION_KEY_RE, TALLY_RE, TURN_RE,
-                     WRAPS_ON_RE, asks, caps_lead, chatter, heading_like, is_all_caps, is_title_like, key, line_cuts,
+                     WRAPS_ON_RE, asks, caps_lead, chatter, hard_breaks, heading_like, is_all_caps, is_title_like, key, line_cuts,
                      outdented, pipe_tables, ruled_heading, sentences)
 from .feedback import event_marks, note_event_feedback
 from .nonview import entry_head, non_view_lines
@@ -33,7 +33,7 @@ from .records_layout import read_records
 NON_VIEW_REASON = {"attendees": "roster"}  # ingest.json has always called attendee and organisation lists "roster"
 
 # a list marker: -, •, *..., "1." or "1)", "(a)", or Word-style decimal numbering ("1.1 The Chair ...")
-BULLET_RE = re.compile(r"^(?P<indent>\s*)(?:[-•*▪◦·‣–]|\d{1,2}[.)](?=\s)|\d{1,2}(?:\.\d{1,2})+\.?(?=\s+[\"“‘'(A-Z])|"
+BULLET_RE = re.compile(r"^(?P<indent>\s*)(?:[-•*▪◦·‣–+]|\d{1,2}[.)](?=\s)|\d{1,2}(?:\.\d{1,2})+\.?(?=\s+[\"“‘'(A-Z])|"
                        r"\(?[a-h]\)(?=\s)|[A-PR-Z]\d{1,2}[.)](?=\s+[\"“A-Z]))\s+(?P<body>\S.*)$")  # "R1. Introduce ..."
 EMPTY_BULLET_RE = re.compile(r"^\s*(?:[-•*▪◦·‣–]|\d{1,2}[.)])\s*$")
 # "3. What residents value" over "3.1 ...", and "Item 4. Anti-social behaviour": numbered section headings
@@ -200,7 +200,10 @@ def _label_heading(block: Block | None) -> bool:
 
 def split_items(block: Block) -> list[Block]:
     """A text block typed without markers: a board's items one a line, or a heading typed straight above its
-    paragraph (`layout.line_cuts`) -> one block per item (`item=True`) or the heading and its text apart."""
+    paragraph (`layout.line_cuts`) -> one block per item (`item=True`) or the heading and its text apart; a bullet
+    over short lines ended by hand (sticky notes typed one a line after it, `hard_breaks`) -> the bullet, then each."""
+    if block.kind == "bullet" and hard_breaks(ps := [p for _, p in block.lines]) and sum(map(len, ps)) <= 75 * len(ps):
+        return [replace(block, lines=block.lines[:1])] + [Block("text", [ln], block.indent, item=True) for ln in block.lines[1:]]
     found = line_cuts([piece for _, piece in block.lines]) if block.kind == "text" else None
     if found is None:
         return [block]
@@ -246,12 +249,9 @@ def _numbered_section(stripped: str, body: str, lines: list[tuple[int, str]], k:
 
 
 def merge_continuations(blocks: list[Block]) -> list[Block]:
-    """Phase 2: rejoin paragraphs and bullets that PDF extraction broke across blank lines.
-
-    A block continues the previous statement when that one is unfinished (no
-    closing punctuation) and this one starts in lower case, or the previous
-    ends in a broken word such as "C-".
-    """
+    """Phase 2: rejoin paragraphs and bullets that PDF extraction broke across blank lines: a block continues the
+    previous one when that is unfinished (no closing punctuation) and this starts in lower case, or the previous
+    ends in a broken word such as "C-"."""
     out: list[Block] = []
     for block in blocks:
         prev = out[-1] if out else None

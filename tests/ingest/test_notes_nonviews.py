@@ -305,3 +305,25 @@ def test_a_pipe_table_gives_its_prose_cells_with_their_column_and_keeps_the_rest
     assert reasons(report).get(12) == "table"  # the header names the columns
     assert next(s for s in segments if s.line_start == 14 and s.context == "What would help").section[-1] == \
         "BREAKOUT ROOM 2 - Working together"
+
+
+def test_sticky_notes_typed_one_a_line_after_a_bullet_and_plus_bullets_are_separate_statements():
+    text = ("Brackby community assembly\n\nSHEET 1 - GETTING ABOUT\n"
+            "no bus after 6pm from Wensley back to Fell End ***\n"
+            "+ Dales Link drivers are brilliant **\n"
+            "- Dales Link has to be booked 48 hrs ahead ****\n"
+            "taxi to hospital = £45 each way\n"
+            "Need a bus that connects with the train at Thirsk\n"
+            "mobility scooter can't get on the 72, ramp broken since June\n"
+            "More volunteer drivers - most are over 70 **\n")
+    segments, _ = parse(text)
+    assert [s.line_start for s in segments] == [4, 5, 6, 7, 8, 9, 10]
+
+
+def test_a_bullet_wrapped_at_a_page_width_stays_one_statement():
+    text = ("- Granby Toxteth Partnership. This was a model on how to work with BAME communities. It was members\n"
+            "of the community that represented the community. That model should be used again and needs to be\n"
+            "funded properly. No problem in recruiting people who want to be involved and change things but these\n"
+            "make an impact on communities\n")
+    segments, _ = parse("Notes\n\n" + text)
+    assert len(segments) == 1 or len({s.line_start for s in segments}) == 1
