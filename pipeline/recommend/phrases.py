@@ -28,6 +28,7 @@ ACTOR_HEADS = {
     "councillor", "worker", "practitioner", "professional", "region", "city", "service", "sector", "infrastructure",
     "isos", "iso", "vcos", "vcs", "centre", "club", "network", "forum", "committee", "cabinet", "minister", "leadership",
     "community", "resident", "tenant", "parent", "volunteer", "funders", "commissioner", "institution", "hospital",
+    "surgery", "practice", "gp", "pharmacy", "clinic",
 }
 STRONG_MODALS = {"must", "need", "needs", "needed", "have", "has", "require", "requires"}
 SOFT_MODALS = {"should", "ought", "could", "might", "may", "shall", "would", "can"}
@@ -122,7 +123,9 @@ ALWAYS_CUT = re.compile(r"(,?\s+(i\.e\.?|ie)\s.*$)|,\s+(like|feeling|saying|sugg
 # notes' shorthand, written out before sentences are split ("incl." ends no sentence) and drafts worded
 SHORTHAND = [(re.compile(p, re.I), r) for p, r in ((r"\bw/o\b|\bw/out\b", "without"), (r"\bw/(?=\s)", "with"),
                                                    (r"\bincl\.?(?=\s)", "including"), (r"\besp\.?(?=\s)", "especially"),
-                                                   (r"(?<=\w)\s+\+\s+(?=\w)", " and "))]
+                                                   (r"(?<=\w)\s+\+\s+(?=\w)", " and "), (r"\bappts?\b", "appointments"),
+                                                   (r"\bmtgs?\b", "meetings"), (r"\bgovt\b", "government"),
+                                                   (r"\b(\d+)\s*hrs\b", r"\1 hours"), (r"\b(\d+)\s*wks\b", r"\1 weeks"))]
 
 
 def norm(text: str) -> str:

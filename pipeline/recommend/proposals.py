@@ -425,7 +425,6 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
             r"\basked (why|whether|if|how|what)\b|\b(don'?t|not) want|\b(like|love|want) to (know|ask|hear|say|thank|add|"
             r"understand|find out|mention|point out|comment|echo|share)\b", c, re.I)),
         ("question", False, lambda: bool(re.search(r"\basked (why|whether|if|how)\b", c, re.I))),
-        ("request", False, lambda: whole and _actor_to(c)),  # "Council to set up a Youth Assembly ..."
         # a look-alike phrase ("the needs of") hides only itself: "need to ensure it meets the needs of ..." is modal
         # "the needs of" hides only itself: "need to ensure it meets the needs of ..." is modal
         ("modal", False, lambda: bool(OBLIGATION_RE.search(re.sub(r"\bneeds of\b", " ", c, flags=re.I))) and
@@ -440,6 +439,7 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
                                           _named_wish(c) is not None and _named_thing_wish(c, doc()))),
         # "Why cant the council use the empty bank building" (no '?')
         ("question", False, lambda: whole and bool(ASK_QUESTION_RE.match(c)) and bool(re.match(r"^why\b", c, re.I))),
+        ("request", False, lambda: whole and _actor_to(c)),  # "Council to set up a Youth Assembly ..."
         # an action after a comma, tried last: "The online map is great, keep updating it"
         ("imperative", True, lambda: whole and "," in c and _comma_imperative(c)),
     ]

@@ -44,7 +44,7 @@ def cut_short(ws: list[str]) -> bool:
 
 def verb_particle(ws: list[str]) -> bool:
     """The words end on a verb with its stranded particle ("someone to talk to")."""
-    return len(ws) >= 2 and ws[-1].lower() in ("to", "with", "for", "about") and \
+    return len(ws) >= 2 and ws[-1].lower() in ("to", "with", "for", "about", "in", "on", "out", "up", "back", "off") and \
         T.is_verb_lemma(ws[-2].lower().strip(",;:")) and not cut_short(ws)
 
 

@@ -28,10 +28,11 @@ from typing import Iterable, Sequence
 from .. import text as T
 from . import parse as P
 from ..records import CHECK_WORDING
-from .phrases import ACTOR_HEADS, SUBORDINATOR_RE, cap, clauses, lower_first, norm, prepare, speaker_label, trim
+from .phrases import (ACTOR_HEADS, SUBORDINATOR_RE, cap, clauses, is_actor, lower_first, norm, noun_phrase_only, prepare,
+                      speaker_label, trim)
 from .actions import conditional_ask, lack_at_place, raised, tackle_nuisance
 from .rules import shape_challenge, shape_clause
-from .style import style_problems, words
+from .style import opens_with_verb, style_problems, words
 
 CHECK_SPELLING = "check spelling"
 WORD_APOSTROPHE = re.compile(r"\b[A-Za-z]+(?:['’][A-Za-z]+)*\b")
@@ -204,7 +205,14 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
     prepared = [(c, prepare(c)) for c in raw]  # prepare once: parts, quotations and explicit asks all read it
     parts = [p for c, p in prepared if p and not (len(raw) > 1 and speaker_label(c, p))]
     if len(parts) > 1 and _place_label(parts[0], source):
-        parts = parts[1:]  # "Elm Rd - potholes outside 14, needs resurfacing": where, then what
+        # "Elm Rd - potholes outside 14, needs resurfacing": where, then what; "Youth club - open on Fridays": what
+        # an order with no object of its own is about
+        verb, _, rest = parts[1].partition(" ")
+        bare = opens_with_verb(parts[1]) and re.match(r"(on|at|in|again|later|earlier|more|every|longer|for)\b", rest)
+        place = PLACE_LABEL_RE.match(parts[0]) is not None
+        joined = f"{parts[0]} - {parts[1]}"  # "Canal path - no lighting": where it is lacking, read whole
+        parts = [joined if place and lack_at_place(joined) else f"{verb} the {lower_first(parts[0])} {rest}"
+                 if bare and not place else parts[1], *parts[2:]]
     # a sentence in quotation marks inside a write-up is the participant's own words: read it first
     said = [norm(q) for q in re.findall(r"[\"“]([^\"”]{3,})[\"”]", text)]
     quoted = {p for c, p in prepared if len(words(c)) >= 3 and any(
@@ -273,9 +281,12 @@ PLACE_LABEL_RE = re.compile(r"^((\S+\s+){0,2}(rd|road|st|street|ave|avenue|gr|gr
 
 
 def _place_label(part: str, source: str) -> bool:
-    """A label typed before a dash naming where ('Elm Rd', 'Canal path') or nothing ('General'): not the ask."""
-    return part.split(" ", 1)[0].lower() not in SHORT_ORDERS and PLACE_LABEL_RE.match(part) is not None and \
-        re.match(rf"^\W*{re.escape(part)}\s+[-–—]\s+\S", source) is not None
+    """A label typed before a dash naming where ('Elm Rd', 'Canal path'), who is asked ('NHS / surgery', 'Council')
+    or nothing ('General'): not the ask."""
+    if part.split(" ", 1)[0].lower() in SHORT_ORDERS or not re.match(rf"^\W*{re.escape(part)}\s+[-–—]\s+\S", source):
+        return False
+    body = P.parse(part, ner=False)
+    return PLACE_LABEL_RE.match(part) is not None or len(words(part)) <= 4 and is_actor(body) and noun_phrase_only(body)
 
 
 def _purpose_of(head: str, rest: str) -> bool:

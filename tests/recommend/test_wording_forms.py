@@ -331,7 +331,7 @@ def test_a_question_without_an_ask_keeps_its_own_words(statement):
     ("Tom asked that the broken fence by the allotments be repaired.", "Repair the broken fence by the allotments"),
     ("Several parents called for the school crossing to be made safer.", "Make the school crossing safer"),
     ("It would be good if the surgery could offer evening appointments.",
-     "Ensure the surgery offers evening appointments"),
+     "Ask the surgery to offer evening appointments"),  # a surgery is asked, as a council is
     ("Would it be possible to keep the library open until seven?", "Keep the library open until seven"),
     ("A request was made for a bench at the bus stop.", "Provide a bench at the bus stop"),
     ("There was strong support for reopening the swimming pool.", "Reopen the swimming pool"),
@@ -365,7 +365,7 @@ def test_a_subject_that_opens_with_a_verb_like_noun_is_no_order():
     ("Respondents felt that the park is neglected and that the council should plant more trees along the river.",
      "Ask the council to plant more trees along the river"),
     ("Carers told us that the surgery should offer appointments after work.",
-     "Ensure the surgery offers appointments after work"),
+     "Ask the surgery to offer appointments after work"),
 ])
 def test_report_prose_names_the_ask(statement, expected):
     out = shape(statement)
@@ -509,4 +509,15 @@ def test_a_purpose_cut_off_before_its_verb_goes_whole():
      "Require faith groups to make their own committees more representative"),
 ])
 def test_a_need_of_a_thing_and_an_agreement_reported(statement, expected):
+    assert shape(statement).text == expected
+
+
+@pytest.mark.parametrize("statement,expected", [
+    ("Police - more patrols in the park at night", "Provide more patrols in the park at night"),  # was "Police"
+    ("Youth club - open on Fridays again", "Open the youth club on Fridays again"),  # was "Provide a youth club"
+    ("Canal path - no lighting at all", "Provide lighting at the canal path"),      # was "Provide lighting"
+    ("Surgery - hold some appts for people on the bus", "Hold some appointments for people on the bus"),
+    ("NHS - more home visits for people who can't get in", "Provide more home visits for people who can't get in"),
+])
+def test_a_label_before_a_dash_names_who_is_asked_or_what_or_where(statement, expected):
     assert shape(statement).text == expected
