@@ -160,7 +160,7 @@ DESCRIBE_PROMPT_RE = re.compile(
     r"\b(works?|worked|working|value|valued|love|like about|concerns?|issues?|problems?|hard|harder|difficult\w*|"
     r"barriers?|challenges?|unsafe|wrong|worr\w*|affect\w*|impact\w*|experiences?|background|currently|now|"
     r"last time|reflections|matters arising|findings|rationale|positives?|negatives?|strengths?|weakness\w*|"
-    r"complaints?|like)\b", re.I)
+    r"complaints?|like|who (is|are|gets?|feels?)|why)\b", re.I)  # "Who is lonely & why?": people named, not wished for
 
 # a participle that reports a loss: "Grants cut with 6 weeks notice", "Library closed on Saturdays" are complaints,
 # never a wish that it be done ("Grass cut more often" is one: "cut" is a loss only of money, services or staff)
