@@ -70,6 +70,7 @@ PANEL_LINE_RE = re.compile(r"^\W*(?P<key>panel|panell?ists|on the panel|speakers
                            r"convenor)\W*\s*[:–-]\s*(?P<names>.+)$", re.I)
 HONORIFIC_RE = re.compile(r"^(cllr|councillor|insp|inspector|sgt|sergeant|pc|pcso|supt|dr|prof|professor|rev|revd|mr|mrs|ms|"
                           r"miss|mx|sir|dame|lord|lady)\.?$", re.I)
+QA_HEAD_RE = re.compile(r"\bQ\s?&\s?A\b|\bquestions? (and|&) answers?\b|\bquestion time\b", re.I)
 SPEAKER_RE = re.compile(r"^\W*(?P<label>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s*:\s+\S")
 NEXT_MEETING_KEYS = ("next meeting", "date of next meeting", "date of the next meeting")
 NOTE_TAKER_RE = re.compile(r"\b(notes?|minutes) (were )?(taken|typed|written|recorded|agreed)( up)?( by)?\b|"
@@ -454,6 +455,8 @@ def mark_non_views(lines: list[str]) -> dict[int, str]:
             counts[s] = counts.get(s, 0) + 1
     out = _title_block(lines, stripped)
     speakers = _panel_speakers(stripped)
+    if any(QA_HEAD_RE.search(x) for x in stripped):
+        speakers.setdefault("A", "panel")  # at a "Q&A with the council", "A: ..." is the officers' answer, not a view
 
     mode: str | None = None  # attendees | agenda | next_steps | actions | byline: the list being read
     items, head = 0, 0

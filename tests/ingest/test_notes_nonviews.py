@@ -327,3 +327,12 @@ def test_a_bullet_wrapped_at_a_page_width_stays_one_statement():
             "make an impact on communities\n")
     segments, _ = parse("Notes\n\n" + text)
     assert len(segments) == 1 or len({s.line_start for s in segments}) == 1
+
+
+def test_at_a_q_and_a_with_officers_the_answers_are_theirs_not_views():
+    text = ("Rural assembly\n\nSHEET 4 - Q&A WITH COUNCIL (Community Development Officer)\n"
+            "Q: Is the 72 going to be cut altogether?\nA: No decision yet, contract up for renewal in April\n"
+            "Q: Could the council put the community buildings list online?\nA: Yes think so - will check with comms\n")
+    segments, report = parse(text)
+    assert not any(s.text.startswith(("A:", "No decision", "Yes think")) for s in segments)
+    assert reasons(report).get(5) == "panel" and reasons(report).get(7) == "panel"
