@@ -166,6 +166,9 @@ def np_wish(np: str, lead: str | None = None) -> tuple[str, str] | None:
         return None  # "many organisations, especially ...": a sentence's subject cut from it, not a thing wished for
     if re.match(r"^(someone|somebody|somewhere|something)\b", np, re.I):
         return f"provide {lower_first(np)}", "wish"  # "Somewhere for teenagers to go on Friday nights"
+    less = re.match(r"^(shorter|fewer|less|lower|smaller)\s+(?P<rest>[a-z][\w'’-]*(\s.*)?)$", np, re.I)
+    if less and not has_main_finite_verb(P.parse(np, ner=False)):
+        return f"reduce {less.group('rest')}", "wish"  # "Shorter waiting times for CAMHS": less of a thing, not more
     nominal = NOMINAL_RE.match(np)
     if nominal:  # "Use of interpreters at the surgery" -> "Use interpreters at the surgery"
         verb, keep = NOMINAL_VERBS[nominal.group("noun").lower()]

@@ -268,8 +268,9 @@ def sentence_parts(text: str) -> list[str]:
 # a dot-vote or tally line's leader dots, tally marks and count: "Cheaper buses ...... |||| || (7)"
 TALLY_TAIL_RE = re.compile(r"(\s*(\.{3,}|…+|_{3,}))?(\s*[|/]{1,5})*\s*(\(\d+\)|=\s*\d+)?\s*$")
 # a count of votes after an item: "(23 votes)", "(8 dots)", "(12)", "- 9 ticks"; the support is counted elsewhere
-VOTES_TAIL_RE = re.compile(r"\s*(\(\s*\d{1,4}(\s*(votes?|dots?|ticks?|stickers?|likes?|people|mentions?))?\s*\)|"
-                           r"[-–—:]\s*\d{1,4}\s*(votes?|dots?|ticks?|stickers?))\s*$", re.I)
+VOTES_TAIL_RE = re.compile(r"\s*(\(\s*\d{1,4}(\s*(votes?|dots?|ticks?|stickers?|likes?|people|mentions?|%))?\s*\)|"
+                           r"[-–—:]\s*\d{1,4}\s*(votes?|dots?|ticks?|stickers?)|"
+                           r"(?<!\bby)(?<!\bto)(?<!\bof)(?<!\bat)(?<!\bup)\s+\d{1,3}(\.\d)?\s*%)\s*$", re.I)  # a poll's share
 # a log entry's clock time: "10:05 Two mums with buggies"
 CLOCK_RE = re.compile(r"^\(?\d{1,2}[:.]\d{2}\s*(am|pm)?\)?\s*[-–—:]?\s+(?=\S)", re.I)
 # sign-offs and chat words that carry no part of an ask: "... please", "more food lol"

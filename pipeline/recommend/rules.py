@@ -120,8 +120,9 @@ def _modal(doc) -> tuple[str, str] | None:
     # the modal clause must open the statement ("Mental health drop in ... so people don't have to wait"
     # is a wish whose purpose clause holds the modal)
     opening = subj_tok.left_edge.i if subj_tok is not None else min(verb.i, holder.i)
-    if any(t.pos_ not in ("ADV", "CCONJ", "PUNCT", "INTJ", "AUX", "PART") for t in doc[:opening]):  # PART: "Shouldn't"
-        return None
+    if any(t.pos_ not in ("ADV", "CCONJ", "PUNCT", "INTJ", "AUX", "PART") for t in doc[:opening]) or subj_tok is not None \
+            and any(t.lower_ in ("so", "because", "since") for t in doc[subj_tok.right_edge.i + 1: verb.i]):
+        return None  # PART: "Shouldn't"; "More clinics in X so families don't have to travel": the modal is the purpose's
     neg = any(c.dep_ == "neg" for c in list(holder.children) + list(verb.children))
     passive = any(c.dep_ == "auxpass" for c in verb.children) or (verb.tag_ == "VBN" and any(
         c.lemma_ == "be" for c in verb.children))

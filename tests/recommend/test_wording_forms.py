@@ -521,3 +521,17 @@ def test_a_need_of_a_thing_and_an_agreement_reported(statement, expected):
 ])
 def test_a_label_before_a_dash_names_who_is_asked_or_what_or_where(statement, expected):
     assert shape(statement).text == expected
+
+
+@pytest.mark.parametrize("statement,expected", [
+    ("feeling lonely is nothing to be ashamed of - we need to talk about it more openly",
+     "Talk about feeling lonely more openly"),                          # "it" is the -ing phrase, not a neighbour
+    ("Young people involved in decisions 18%", "Provide young people involved in decisions"),  # a poll's share
+    ("Cut the fare by 50%", "Cut the fare by 50%"),
+    ("Less red tape for small groups", "Reduce red tape for small groups"),  # was "Provide less red tape ..."
+    ("Fewer potholes on Elm Road", "Reduce potholes on Elm Road"),
+    ("More outreach clinics in Eastfield and Moor Lane so families don't have to travel",
+     "Provide more outreach clinics in Eastfield and Moor Lane so families don't have to travel"),
+])
+def test_an_ing_antecedent_a_polls_share_less_of_a_thing_and_a_purposes_modal(statement, expected):
+    assert shape(statement).text == expected
