@@ -70,7 +70,10 @@ PANEL_LINE_RE = re.compile(r"^\W*(?P<key>panel|panell?ists|on the panel|speakers
                            r"convenor)\W*\s*[:–-]\s*(?P<names>.+)$", re.I)
 HONORIFIC_RE = re.compile(r"^(cllr|councillor|insp|inspector|sgt|sergeant|pc|pcso|supt|dr|prof|professor|rev|revd|mr|mrs|ms|"
                           r"miss|mx|sir|dame|lord|lady)\.?$", re.I)
-QA_HEAD_RE = re.compile(r"\bQ\s?&\s?A\b|\bquestions? (and|&) answers?\b|\bquestion time\b", re.I)
+# a session where people question those who run things; at an interview's "Q&A" the answers are the participant's
+QA_HEAD_RE = re.compile(r"(\bQ\s?&\s?A\b|\bquestions? (and|&) answers?\b)[^.?!]{0,12}\b(with|to|for|from)\s+(the\s+)?(council|"
+                        r"officers?|councillors?|cllrs?|panel|police|cabinet|mp|mayor|nhs|icb|trust|board|landlord|"
+                        r"housing association|director|chief|leader|minister)|\bquestion time\b", re.I)
 SPEAKER_RE = re.compile(r"^\W*(?P<label>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s*:\s+\S")
 NEXT_MEETING_KEYS = ("next meeting", "date of next meeting", "date of the next meeting")
 NOTE_TAKER_RE = re.compile(r"\b(notes?|minutes) (were )?(taken|typed|written|recorded|agreed)( up)?( by)?\b|"

@@ -336,3 +336,11 @@ def test_at_a_q_and_a_with_officers_the_answers_are_theirs_not_views():
     segments, report = parse(text)
     assert not any(s.text.startswith(("A:", "No decision", "Yes think")) for s in segments)
     assert reasons(report).get(5) == "panel" and reasons(report).get(7) == "panel"
+
+
+def test_an_interviews_q_and_a_keeps_its_answers():
+    text = ("Interview notes\n\nQ&A with residents\nQ: What would make the park better?\n"
+            "A: Toilets that are open in the evening.\n")
+    segments, report = parse(text)
+    assert any("Toilets that are open" in s.text for s in segments)
+    assert "panel" not in reasons(report).values()
