@@ -10,7 +10,8 @@ The rules use layout rather than topic words, so they hold on notes nobody tuned
 - position: the leading title block, the short lines before the first content line (a bullet, a long
   line, a sentence or a section heading);
 - block structure: a roster, agenda or next-steps heading takes the list under it, across a blank line
-  when the list goes on in the same bullet style (two columns pasted from a PDF);
+  when the list goes on in the same bullet style (two columns pasted from a PDF); under "Actions:" only the
+  organisers' errands are taken (`errand`: an owner, a date, logistics), the proposals stay;
 - line shape: "Key: value" metadata (Date:, Venue:, Present:, Apologies:, Facilitator:), dates and
   times, short mostly capitalised list entries, "a | b | c" running footers, lines repeated in a file;
 - the few fixed phrases facilitators use for these whatever the topic ("Notes taken by", "Ground
@@ -37,6 +38,7 @@ import re
 
 from ..defaults import CONTENT_LINE_WORDS, ROSTER_ENTRY_MAX_WORDS, TITLE_BLOCK_MAX_LINES
 from .layout import STAMP_RE, TALLY_RE, caps_lead, hard_breaks
+from .names import is_first_name
 
 KINDS = ("title", "date_venue", "note_taker", "attendees", "welcome", "ground_rules", "agenda", "next_steps",
          "contact", "page_furniture", "byline", "panel", "reply", "internal")
@@ -184,8 +186,6 @@ def errand(s: str) -> bool:
     first = m.group("first")
     if first is None:
         return True
-    from .names import is_first_name
-
     return first.lower() not in NOT_OWNERS and is_first_name(first, strict=False)
 
 

@@ -10,8 +10,8 @@ import re
 from .. import text as T
 from . import parse as P
 from ..themes.quotes import split_joins
-from .style import FUNCTION_END, MAX_WORDS, ends_on_place_letter, stranded_preposition, verb_particle, words
-from .style import cut_short as cut_infinitive
+from .style import (FUNCTION_END, MAX_WORDS, cut_infinitive, ends_on_place_letter, stranded_preposition, verb_particle,
+                    words)
 
 
 GENERIC_SUBJECTS = {"we", "you", "they", "us", "i", "everyone", "everybody", "one", "someone", "somebody", "people",

@@ -48,11 +48,11 @@ from typing import Callable, Sequence
 from .. import text as T
 from ..records import Segment
 from . import parse as P
+from .lexicon import (BARE_NOT_WISHED, BENEFIT_RE, DESCRIBE_PROMPT_RE, IMPERATIVE_VERBS, LACK_EXCLUDE_RE,  # noqa: F401
+                      LACK_INNER_RE, LACK_NOT_ASK, LACK_OPEN_RE, MIND_VERBS, NOT_ACTION_VERBS, NOT_REQUEST_RE,
+                      NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE, OBLIGATION_EXCLUDE_RE, OBLIGATION_RE, PASSIVE_ASKED_RE,
+                      PERSON_WORDS, REQUEST_RE, SIGNPOST_RE, SOLUTION_PROMPT_RE, STATUS_RE, WISHED_RE)
 from .phrases import ACTOR_HEADS
-from .lexicon import (OBLIGATION_EXCLUDE_RE, OBLIGATION_RE, PASSIVE_ASKED_RE, REQUEST_RE)  # noqa: F401
-from .lexicon import (BARE_NOT_WISHED, BENEFIT_RE, IMPERATIVE_VERBS, MIND_VERBS, LACK_EXCLUDE_RE, LACK_INNER_RE, LACK_NOT_ASK,  # noqa: F401
-                      LACK_OPEN_RE, NOT_ACTION_VERBS, NP_NOT_WISH_OPEN_RE, NP_PROBLEM_RE, NOT_REQUEST_RE, PERSON_WORDS,
-                      SIGNPOST_RE, SOLUTION_PROMPT_RE, DESCRIBE_PROMPT_RE, STATUS_RE, WISHED_RE)
 
 # --------------------------------------------------------------------------- the proposal detector
 GROUP_LABEL_RE = re.compile(r"^\W*(group|table|station|breakout( group| room)?|room|team|syndicate)\s+[\w.]{1,4}\b", re.I)
@@ -425,10 +425,7 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
             r"\basked (why|whether|if|how|what)\b|\b(don'?t|not) want|\b(like|love|want) to (know|ask|hear|say|thank|add|"
             r"understand|find out|mention|point out|comment|echo|share)\b", c, re.I)),
         ("question", False, lambda: bool(re.search(r"\basked (why|whether|if|how)\b", c, re.I))),
-        # a look-alike phrase ("the needs of") hides only itself: "need to ensure it meets the needs of ..." is modal
-        # "the needs of" hides only itself: "need to ensure it meets the needs of ..." is modal
-        ("modal", False, lambda: bool(OBLIGATION_RE.search(re.sub(r"\bneeds of\b", " ", c, flags=re.I))) and
-         not OBLIGATION_EXCLUDE_RE.search(re.sub(r"\bneeds of\b", " ", c, flags=re.I))),
+        ("modal", False, lambda: _obligation(c)),
         ("imperative", True, lambda: whole and _imperative(doc())),
         # "No, I ...": an answer, not a lack
         ("lack", False, lambda: bool(LACK_OPEN_RE.search(c)) and not re.match(r"no\s*[,.!?]", c, re.I)
@@ -443,6 +440,12 @@ def _clause_tests(clause: str, whole: bool) -> list[tuple[str, bool, Callable[[]
         # an action after a comma, tried last: "The online map is great, keep updating it"
         ("imperative", True, lambda: whole and "," in c and _comma_imperative(c)),
     ]
+
+
+def _obligation(c: str) -> bool:
+    """Says what must or should be done; "the needs of" hides only itself ("need to ensure it meets the needs of")."""
+    c = re.sub(r"\bneeds of\b", " ", c, flags=re.I)
+    return bool(OBLIGATION_RE.search(c)) and not OBLIGATION_EXCLUDE_RE.search(c)
 
 
 ACTOR_TO_RE = re.compile(r"^(?:the\s+|our\s+|local\s+|all\s+)?(?:(?:[A-Z][\w'’&-]*|&|and)\s+){0,3}?(?P<head>[A-Za-z]+)\s+to\s+"

@@ -37,7 +37,7 @@ CATENATIVE = {"seek", "want", "need", "try", "aim", "hope", "plan", "intend", "w
               "start", "decide", "fail", "strive", "endeavour", "refuse", "promise", "choose", "manage", "learn"}
 
 
-def cut_short(ws: list[str]) -> bool:
+def cut_infinitive(ws: list[str]) -> bool:
     """The words end "and/or <verb> to": a coordinated infinitive whose verb was lost."""
     return len(ws) >= 3 and ws[-1].lower() == "to" and ws[-2].lower() in CATENATIVE and ws[-3].lower() in ("and", "or")
 
@@ -45,7 +45,7 @@ def cut_short(ws: list[str]) -> bool:
 def verb_particle(ws: list[str]) -> bool:
     """The words end on a verb with its stranded particle ("someone to talk to")."""
     return len(ws) >= 2 and ws[-1].lower() in ("to", "with", "for", "about", "in", "on", "out", "up", "back", "off") and \
-        T.is_verb_lemma(ws[-2].lower().strip(",;:")) and not cut_short(ws)
+        T.is_verb_lemma(ws[-2].lower().strip(",;:")) and not cut_infinitive(ws)
 
 
 THIRD_PERSON = {"they", "them", "their", "theirs", "themselves", "it", "its", "itself", "he", "she", "him", "her",
