@@ -30,7 +30,7 @@ from . import parse as P
 from ..records import CHECK_WORDING
 from .phrases import (ACTOR_HEADS, SUBORDINATOR_RE, cap, clauses, is_actor, lower_first, norm, noun_phrase_only, prepare,
                       speaker_label, trim)
-from .actions import conditional_ask, lack_at_place, np_wish, raised, tackle_nuisance
+from .actions import conditional_ask, lack_at_place, raised, tackle_nuisance
 from .rules import shape_challenge, shape_clause
 from .style import opens_with_verb, style_problems, words
 
@@ -239,10 +239,8 @@ def shape(text: str, context: Sequence[str] = (), vocabulary: Iterable[str] = ()
                 purpose = PURPOSE_RE.match(clause[len(head):]) is not None
                 if purpose and not _purpose_of(head, clause[len(head):]):
                     continue
-                # a thing named in one word before "so ..." is asked for too: "Lockers so people can leave bags ..."
-                so = re.match(r"\s+so\b", clause[len(head):]) is not None and re.fullmatch(r"[A-Za-z-]+s", head) is not None
-                if head != clause and (so or len(words(head)) >= 2 + (not purpose and not re.match(r"(a|an)\s", head, re.I))):
-                    out = np_wish(head) if so and len(words(head)) == 1 else shape_clause(head)
+                if head != clause and len(words(head)) >= 2 + (not purpose and not re.match(r"(a|an)\s", head, re.I)):
+                    out = shape_clause(head)
                     if out:
                         rest = clause[len(head):]
                         out = (out[0] + rest, out[1]) if SUBORDINATOR_RE.match(rest) or PURPOSE_RE.match(rest) else out
